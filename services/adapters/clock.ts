@@ -1,0 +1,68 @@
+// Clock adapters (ARCHITECTURE.md "Time"). The scaled clock runs `scale` times faster than the
+// wall clock from the moment it is created, for demos, drills and black-box tests of long timers.
+import type { Clock, TimerHandle } from '../core/clock.js'
+
+export function createScaledClock(scale = 1): Clock {
+  const realStart = Date.now()
+  const now = (): number => (scale === 1 ? Date.now() : Math.round(realStart + (Date.now() - realStart) * scale))
+  return {
+    now,
+    setTimeout(fn, ms) {
+      const t = setTimeout(fn, Math.max(0, ms / scale))
+      t.unref?.()
+      return { cancel: () => clearTimeout(t) }
+    },
+    setInterval(fn, ms) {
+      const t = setInterval(fn, Math.max(1, ms / scale))
+      t.unref?.()
+      return { cancel: () => clearInterval(t) }
+    },
+  }
+}
+
+/** A clock the tests drive: time moves only when advance() is called, and due timers run in order. */
+export interface ManualClock extends Clock {
+  advance(ms: number): Promise<void>
+  set(epochMs: number): void
+}
+
+export function createManualClock(startMs = Date.UTC(2026, 0, 1)): ManualClock {
+  let current = startMs
+  let nextId = 1
+  const timers = new Map<number, { at: number; fn: () => void; every: number | null }>()
+  const handle = (id: number): TimerHandle => ({ cancel: () => void timers.delete(id) })
+  return {
+    now: () => current,
+    set(epochMs) {
+      current = epochMs
+    },
+    setTimeout(fn, ms) {
+      const id = nextId++
+      timers.set(id, { at: current + Math.max(0, ms), fn, every: null })
+      return handle(id)
+    },
+    setInterval(fn, ms) {
+      const id = nextId++
+      timers.set(id, { at: current + Math.max(1, ms), fn, every: Math.max(1, ms) })
+      return handle(id)
+    },
+    async advance(ms) {
+      const target = current + ms
+      for (;;) {
+        let dueId: number | null = null
+        let dueAt = Infinity
+        for (const [id, t] of timers) if (t.at <= target && t.at < dueAt) [dueId, dueAt] = [id, t.at]
+        if (dueId === null) break
+        const t = timers.get(dueId)!
+        current = t.at
+        if (t.every === null) timers.delete(dueId)
+        else t.at += t.every
+        t.fn()
+        // Let promise chains started by the timer settle before the next one fires.
+        await new Promise((r) => setImmediate(r))
+      }
+      current = target
+      await new Promise((r) => setImmediate(r))
+    },
+  }
+}

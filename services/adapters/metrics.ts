@@ -1,0 +1,25 @@
+// Prometheus metrics (prom-client), one registry per Vigil instance so tests can run several.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export function createMetrics() {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const m = {
+    registry,
+    mqttAuthRefused: new Counter({ name: 'vigil_mqtt_auth_refused_total', help: 'MQTT connections refused, by reason', labelNames: ['reason'] as const, registers: [registry] }),
+    mqttAclRefused: new Counter({ name: 'vigil_mqtt_acl_refused_total', help: 'Publishes and subscriptions refused by the topic ACL', labelNames: ['kind'] as const, registers: [registry] }),
+    mqttConnected: new Gauge({ name: 'vigil_mqtt_connected_clients', help: 'Devices connected to the embedded broker', registers: [registry] }),
+    ingestAccepted: new Counter({ name: 'vigil_ingest_accepted_total', help: 'Device messages accepted, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    ingestRejected: new Counter({ name: 'vigil_ingest_rejected_total', help: 'Device messages rejected, by reason', labelNames: ['reason'] as const, registers: [registry] }),
+    ingestDuplicates: new Counter({ name: 'vigil_ingest_duplicates_total', help: 'Device messages dropped as duplicate seq', registers: [registry] }),
+    ingestCommitSeconds: new Histogram({ name: 'vigil_ingest_commit_seconds', help: 'Time to commit one ingest batch', buckets: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1], registers: [registry] }),
+    ingestBacklog: new Gauge({ name: 'vigil_ingest_backlog_messages', help: 'Accepted messages waiting for the next commit', registers: [registry] }),
+    alarmsRaised: new Counter({ name: 'vigil_alarms_raised_total', help: 'Alarms raised, by rule', labelNames: ['rule'] as const, registers: [registry] }),
+    alarmTransitions: new Counter({ name: 'vigil_alarm_transitions_total', help: 'Alarm state transitions, by target state', labelNames: ['to'] as const, registers: [registry] }),
+    devicesOnline: new Gauge({ name: 'vigil_devices_online', help: 'Devices currently online', registers: [registry] }),
+    socketClients: new Gauge({ name: 'vigil_socket_clients', help: 'Connected socket.io clients', registers: [registry] }),
+  }
+  return m
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,61 @@
+// Opens Kysely on SQLite (embedded default) or PostgreSQL (VIGIL_DATABASE_URL). This file is the
+// only place that knows which one it is talking to, apart from the id column type in migrations.
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely'
+import pg from 'pg'
+import type { DependencyHealth } from '../../core/ports.js'
+import type { Database } from './schema.js'
+
+export type DialectName = 'sqlite' | 'postgres'
+export type SqlTarget = { dataDir: string } | { url: string }
+
+export interface SqlConnection {
+  db: Kysely<Database>
+  dialect: DialectName
+  health(): DependencyHealth
+}
+
+/** A constraint the database refused, translated to what the repositories report. */
+export function constraintViolation(err: unknown): 'unique' | 'foreign-key' | null {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique'
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign-key'
+  return null
+}
+
+function openSqlite(dataDir: string): SqliteDatabase.Database {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const sqlite = new SqliteDatabase(path.join(dataDir, 'vigil.db'))
+  // WAL + synchronous=NORMAL: a committed transaction is in the WAL file before commit returns,
+  // so it survives the process being killed (CONTRACT.md §2); only an OS crash or power loss can
+  // lose the last commits, which is the trade SQLite documents for this mode.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('foreign_keys = ON')
+  return sqlite
+}
+
+export function openSqlConnection(target: SqlTarget): SqlConnection {
+  let lastError: string | null = null
+  // Health follows the most recent statement: a refused constraint is the caller's problem,
+  // anything else (disk full, connection lost) marks the database down until a query succeeds.
+  const log = (e: LogEvent): void => {
+    if (e.level === 'query') lastError = null
+    else if (constraintViolation(e.error) === null) lastError = e.error instanceof Error ? e.error.message : String(e.error)
+  }
+  const health = (): DependencyHealth => (lastError === null ? { ok: true } : { ok: false, detail: lastError })
+
+  if ('url' in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 })
+    // An idle client losing its connection emits here; without a listener it would crash the process.
+    pool.on('error', (err) => {
+      lastError = err.message
+    })
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }), dialect: 'postgres', health }
+  }
+  const database = openSqlite(target.dataDir)
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }), log }), dialect: 'sqlite', health }
+}

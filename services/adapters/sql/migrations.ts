@@ -1,0 +1,153 @@
+// Schema migrations, in code so nothing is read from disk at run time; run at open by Kysely's
+// Migrator (which also locks against a second process migrating the same PostgreSQL database).
+// Append new migrations; never edit one that has shipped.
+import { Migrator, sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysely'
+import { AppError } from '../../core/errors.js'
+import type { DialectName } from './dialect.js'
+
+// The one type difference between the dialects: an append-only table's increasing id.
+function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: DialectName): CreateTableBuilder<T, 'id'> {
+  return dialect === 'sqlite'
+    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    : t.addColumn('id', 'bigserial', (c) => c.primaryKey())
+}
+
+function initial(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('username', 'text', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('skills', 'text', (c) => c.notNull())
+        .addColumn('site_ids', 'text', (c) => c.notNull())
+        .addColumn('permissions', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('sites')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        // A site with devices cannot disappear under them (SITE_HAS_DEVICES).
+        .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('previous_secret_hash', 'text')
+        .addColumn('previous_valid_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('devices_site_idx').on('devices').columns(['site_id', 'id']).execute()
+      // No foreign key: the ingest group commit must not fail because a device was deleted meanwhile.
+      await db.schema
+        .createTable('device_states')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('online', 'integer', (c) => c.notNull())
+        .addColumn('last_seen', 'text')
+        .addColumn('last_seq', 'bigint')
+        .execute()
+      // Alarms outlive their device: history is kept ≥3 years (DOMAIN.md §7.2), so no foreign key.
+      await db.schema
+        .createTable('alarms')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('device_type', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('priority', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('acked', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('shelved_until', 'text')
+        .addColumn('chattering', 'integer', (c) => c.notNull())
+        .addColumn('emergency_id', 'text')
+        .addColumn('raised_at', 'text', (c) => c.notNull())
+        .addColumn('acked_at', 'text')
+        .addColumn('acked_by', 'text')
+        .addColumn('cleared_at', 'text')
+        .addColumn('occurrences', 'integer', (c) => c.notNull())
+        .addColumn('work_order_ids', 'text', (c) => c.notNull())
+        .addColumn('drill', 'integer', (c) => c.notNull())
+        .execute()
+      // ARCHITECTURE.md "Durability": one open alarm per (device, rule), enforced by the database
+      // so concurrent messages can never raise a duplicate.
+      await db.schema
+        .createIndex('alarms_open_device_rule_uq')
+        .on('alarms')
+        .columns(['device_id', 'rule_id'])
+        .unique()
+        .where(sql.ref('state'), '<>', 'normal')
+        .execute()
+      await db.schema.createIndex('alarms_list_idx').on('alarms').columns(['priority', 'raised_at', 'id']).execute()
+      await withId(db.schema.createTable('alarm_history'), dialect)
+        .addColumn('alarm_id', 'text', (c) => c.notNull().references('alarms.id'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('from_state', 'text')
+        .addColumn('to_state', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute()
+      await db.schema.createIndex('alarm_history_alarm_idx').on('alarm_history').columns(['alarm_id', 'id']).execute()
+      await db.schema
+        .createTable('rule_overrides')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('scope_id', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer')
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rule_overrides_pk', ['scope', 'scope_id', 'rule_id'])
+        .execute()
+      await withId(db.schema.createTable('rejections'), dialect)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('site_id', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('rejections_device_idx').on('rejections').columns(['device_id', 'id']).execute()
+      await withId(db.schema.createTable('audit'), dialect)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .execute()
+      await db.schema.createIndex('audit_at_idx').on('audit').columns(['at']).execute()
+    },
+  }
+}
+
+// Migrations see the schema as it was when they were written, not today's Database type.
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> {
+  const migrator = new Migrator({
+    db: db as unknown as Kysely<unknown>,
+    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }) },
+  })
+  const { error } = await migrator.migrateToLatest()
+  if (error !== undefined) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new AppError('DEPENDENCY_DOWN', `database migration failed: ${message}`)
+  }
+}

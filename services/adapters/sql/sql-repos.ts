@@ -1,0 +1,50 @@
+// The operational database (ARCHITECTURE.md "Embedded by default"): SQLite in the data directory,
+// or PostgreSQL for a postgres:// URL, through the same Kysely queries. Migrations run at open.
+import type { Clock } from '../../core/clock.js'
+import { AppError } from '../../core/errors.js'
+import type { Repos } from '../../core/ports.js'
+import { createAlarmRepo } from './alarms.repo.js'
+import { createAuditRepo } from './audit.repo.js'
+import { createDeviceStateRepo } from './device-states.repo.js'
+import { createDeviceRepo } from './devices.repo.js'
+import { openSqlConnection, type SqlTarget } from './dialect.js'
+import { migrateToLatest } from './migrations.js'
+import { createRejectionRepo } from './rejections.repo.js'
+import { createRuleOverrideRepo } from './rule-overrides.repo.js'
+import { createSiteRepo } from './sites.repo.js'
+import { createUserRepo } from './users.repo.js'
+
+export type SqlReposOptions = SqlTarget & {
+  /** Stamps createdAt/updatedAt; Vigil's clock so a scaled demo clock shows consistent times. */
+  clock?: Pick<Clock, 'now'>
+}
+
+export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
+  const { db, dialect, health } = openSqlConnection(opts)
+  try {
+    await migrateToLatest(db, dialect)
+  } catch (err) {
+    await db.destroy().catch(() => undefined)
+    if (err instanceof AppError) throw err
+    throw new AppError('DEPENDENCY_DOWN', `cannot open the ${dialect} database: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  const clock = opts.clock ?? { now: Date.now }
+  const now = (): string => new Date(clock.now()).toISOString()
+  let closed = false
+  return {
+    users: createUserRepo(db, now),
+    sites: createSiteRepo(db, now),
+    devices: createDeviceRepo(db, now),
+    deviceStates: createDeviceStateRepo(db),
+    alarms: createAlarmRepo(db),
+    ruleOverrides: createRuleOverrideRepo(db),
+    rejections: createRejectionRepo(db),
+    audit: createAuditRepo(db),
+    health: () => (closed ? { ok: false, detail: 'closed' } : health()),
+    async close() {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,154 @@
+// The embedded telemetry store (ARCHITECTURE.md "Embedded by default"): one row per message in
+// <dataDir>/telemetry.db, written with better-sqlite3 prepared statements on its own connection
+// so the ingest group commit never queues behind the operational database.
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { AppError, isAppError } from '../../core/errors.js'
+import type { AcceptedMessage, Aggregate, DependencyHealth, HistoryPoint, HistoryQuery, TelemetryStore } from '../../core/ports.js'
+
+export interface SqliteTelemetryStore extends TelemetryStore {
+  /** Deletes raw rows with device time before olderThanMs; resolves to how many. */
+  prune(olderThanMs: number): Promise<number>
+  /** Applies the raw retention (DOMAIN.md §7.2: 90 d raw) relative to nowMs. */
+  pruneExpired(nowMs: number): Promise<number>
+}
+
+const DAY_MS = 86_400_000
+const DEFAULT_RETENTION_DAYS = 90
+// Field names become a JSON path; anything outside this set could escape the quoted key.
+const FIELD_NAME = /^[A-Za-z0-9_.-]{1,128}$/
+// Deleting in slices keeps each write transaction short, so appends (and their PUBACKs) wait little.
+const PRUNE_SLICE = 10_000
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  device_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  rx_ts INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  seq INTEGER,
+  drill INTEGER NOT NULL,
+  fields TEXT NOT NULL
+);
+-- The only index: every extra one costs ingest throughput (STACK.md: 50k rows/s with it, 361k without).
+CREATE INDEX IF NOT EXISTS messages_device_ts ON messages (device_id, ts);
+`
+
+// Events are discrete occurrences, not readings: a field of an event is not a point of that
+// field's history. Status messages are (`online`).
+const MATCH = `device_id = @deviceId AND ts BETWEEN @from AND @to AND kind <> 'event'`
+const VALUE = `json_extract(fields, @path)`
+const TYPE = `json_type(fields, @path)`
+const BUCKET = `(ts - ts % @every)`
+
+const RAW_SQL = `SELECT ts AS t, ${VALUE} AS v, ${TYPE} AS jt FROM messages
+  WHERE ${MATCH} AND ${VALUE} IS NOT NULL ORDER BY ts, rowid LIMIT @limit`
+// Booleans count as 0/1 for mean/min/max; text values have no mean and are left out.
+const numericSql = (fn: 'AVG' | 'MIN' | 'MAX'): string => `SELECT ${BUCKET} AS t, ${fn}(${VALUE}) AS v, 'real' AS jt FROM messages
+  WHERE ${MATCH} AND ${TYPE} IN ('integer', 'real', 'true', 'false') GROUP BY t ORDER BY t LIMIT @limit`
+const LAST_SQL = `SELECT t, v, jt FROM (
+    SELECT ${BUCKET} AS t, ${VALUE} AS v, ${TYPE} AS jt,
+      ROW_NUMBER() OVER (PARTITION BY ${BUCKET} ORDER BY ts DESC, rowid DESC) AS rn
+    FROM messages WHERE ${MATCH} AND ${VALUE} IS NOT NULL)
+  WHERE rn = 1 ORDER BY t LIMIT @limit`
+
+interface PointRow {
+  t: number
+  v: number | string | null
+  jt: string
+}
+
+const toPoint = (r: PointRow): HistoryPoint => ({
+  t: r.t,
+  v: r.jt === 'true' ? true : r.jt === 'false' ? false : r.v,
+})
+
+function validate(q: HistoryQuery): { path: string; every: number | null; agg: Aggregate } {
+  if (!FIELD_NAME.test(q.field)) throw new AppError('VALIDATION_FAILED', `invalid field name: ${q.field}`, { field: q.field })
+  if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) throw new AppError('VALIDATION_FAILED', 'from and to must be epoch milliseconds')
+  if (!Number.isInteger(q.limit) || q.limit < 1) throw new AppError('VALIDATION_FAILED', 'limit must be a positive integer')
+  if (q.everyMs !== undefined && (!Number.isInteger(q.everyMs) || q.everyMs < 1)) {
+    throw new AppError('VALIDATION_FAILED', 'every must be a positive number of milliseconds')
+  }
+  return { path: `$."${q.field}"`, every: q.everyMs ?? null, agg: q.agg ?? 'mean' }
+}
+
+export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDays?: number }): SqliteTelemetryStore {
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const db = new SqliteDatabase(path.join(opts.dataDir, 'telemetry.db'))
+  // WAL + synchronous=NORMAL: once a transaction commits it is in the WAL file, so it survives the
+  // process being killed; that is what the QoS 1 acknowledgement promises (CONTRACT.md §2).
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('busy_timeout = 5000')
+  db.exec(SCHEMA)
+  const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS
+
+  const insert = db.prepare(`INSERT INTO messages (device_id, ts, rx_ts, kind, seq, drill, fields) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  // One transaction per batch: the group commit the QoS 1 acknowledgements wait for (ARCHITECTURE.md "Durability").
+  const insertBatch = db.transaction((batch: readonly AcceptedMessage[]) => {
+    for (const m of batch) insert.run(m.deviceId, m.ts, m.rxTs, m.kind, m.seq, m.drill ? 1 : 0, JSON.stringify(m.fields))
+  })
+  const queries = {
+    raw: db.prepare<Record<string, unknown>, PointRow>(RAW_SQL),
+    mean: db.prepare<Record<string, unknown>, PointRow>(numericSql('AVG')),
+    min: db.prepare<Record<string, unknown>, PointRow>(numericSql('MIN')),
+    max: db.prepare<Record<string, unknown>, PointRow>(numericSql('MAX')),
+    last: db.prepare<Record<string, unknown>, PointRow>(LAST_SQL),
+  }
+  const pruneSlice = db.prepare(`DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages WHERE ts < ? LIMIT ${PRUNE_SLICE})`)
+
+  let lastAppendError: string | null = null
+  let closed = false
+
+  const prune = (olderThanMs: number): Promise<number> => {
+    try {
+      let total = 0
+      for (;;) {
+        const n = pruneSlice.run(olderThanMs).changes
+        total += n
+        if (n < PRUNE_SLICE) return Promise.resolve(total)
+      }
+    } catch (err) {
+      return Promise.reject(new AppError('DEPENDENCY_DOWN', `telemetry prune failed: ${String(err)}`))
+    }
+  }
+
+  return {
+    append(batch) {
+      if (batch.length === 0) return Promise.resolve()
+      try {
+        insertBatch(batch)
+        lastAppendError = null
+        return Promise.resolve()
+      } catch (err) {
+        lastAppendError = err instanceof Error ? err.message : String(err)
+        return Promise.reject(new AppError('DEPENDENCY_DOWN', `telemetry store write failed: ${lastAppendError}`))
+      }
+    },
+    history(q) {
+      try {
+        const { path: jsonPath, every, agg } = validate(q)
+        const params = { deviceId: q.deviceId, from: q.from, to: q.to, limit: q.limit, path: jsonPath }
+        const rows = every === null ? queries.raw.all(params) : queries[agg].all({ ...params, every })
+        return Promise.resolve(rows.map(toPoint))
+      } catch (err) {
+        return Promise.reject(isAppError(err) ? err : new AppError('DEPENDENCY_DOWN', `telemetry store read failed: ${String(err)}`))
+      }
+    },
+    health(): DependencyHealth {
+      if (closed) return { ok: false, detail: 'telemetry store closed' }
+      return lastAppendError === null ? { ok: true } : { ok: false, detail: lastAppendError }
+    },
+    prune,
+    pruneExpired: (nowMs) => prune(nowMs - retentionMs),
+    close() {
+      if (!closed) {
+        closed = true
+        db.close()
+      }
+      return Promise.resolve()
+    },
+  }
+}

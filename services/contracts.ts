@@ -1,0 +1,114 @@
+// The interfaces between Vigil's services (the domain ports to the outside world are in
+// core/ports.ts). Each service implements one of these in its own folder; main.ts wires them.
+import type { DeviceType } from './core/device-types.js'
+import type { Alarm, Device, DeviceLive, Rejection, Site, User, Role, Skill, Permission, DeviceLocation } from './core/model.js'
+import type { AcceptedMessage, AlarmFilter, Page, PageRequest, RuleOverride } from './core/ports.js'
+
+export interface LiveStateService {
+  /** Loads the persisted last states: every device starts offline and stale until it speaks. */
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Merges an accepted message into the device's state and marks it online (no announcement). */
+  apply(msg: AcceptedMessage): DeviceLive
+  /** Announces the devices changed since the last call (DeviceChanged events). */
+  announce(deviceIds: Iterable<string>): void
+  markOffline(deviceId: string, cause: 'status' | 'disconnect' | 'timeout'): void
+  get(deviceId: string): DeviceLive | undefined
+  list(filter: { siteIds?: string[] | undefined; siteId?: string | undefined }): DeviceLive[]
+  /** Rows to persist since the last call (the ingest commit writes them with the batch). */
+  takeDirty(): import('./core/ports.js').PersistedDeviceState[]
+  ensure(device: Device): void
+  remove(deviceId: string): void
+}
+
+export interface IngestService {
+  /**
+   * A device's publish, as the broker received it. Resolves when the message may be
+   * acknowledged: stored (accepted), dropped as duplicate, or rejected into the dead-letter list.
+   * Rejects only when storage failed (the broker then does not acknowledge).
+   */
+  handle(input: { topic: string; payload: Buffer; deviceId: string }): Promise<void>
+  /** A device (re)connected: its seq baseline may start over (CONTRACT.md §2). */
+  deviceConnected(deviceId: string): void
+  start(): Promise<void>
+  /** Commits what is queued and stops accepting. */
+  stop(): Promise<void>
+}
+
+export interface RuleEngine {
+  /** Every accepted message, after it was committed, in arrival order. */
+  onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device): void
+}
+
+export interface RuleParamInfo {
+  [name: string]: number
+}
+export interface RuleInfo {
+  id: string
+  title: string
+  deviceType: DeviceType
+  /** The rule's base priority (some rules escalate, e.g. AC-01 P2 for perimeter doors). */
+  priority: 1 | 2 | 3 | 4
+  latched: boolean
+  params: RuleParamInfo
+}
+export interface EffectiveRule extends RuleInfo {
+  enabled: boolean
+  /** The override applied at this scope, if any. */
+  override: RuleOverride | null
+}
+
+export interface RulesService extends RuleEngine {
+  start(): Promise<void>
+  stop(): Promise<void>
+  catalog(): RuleInfo[]
+  /** The rules as they apply to a site or one device (site overrides, then device overrides). */
+  effective(scope: 'site' | 'device', scopeId: string): Promise<EffectiveRule[]>
+  /** Throws AppError UNKNOWN_RULE / UNKNOWN_RULE_PARAM / VALIDATION_FAILED. Takes effect at once. */
+  setOverride(scope: 'site' | 'device', scopeId: string, ruleId: string, patch: { enabled?: boolean | undefined; params?: Record<string, number> | undefined }, actor: string): Promise<EffectiveRule>
+}
+
+export interface AlarmService {
+  list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
+  /** With history. */
+  get(id: string): Promise<Alarm | undefined>
+  /** Throws AppError ALARM_NOT_FOUND or ALARM_TRANSITION_NOT_ALLOWED. */
+  ack(id: string, actor: string, note: string | null): Promise<Alarm>
+  /** Ends a latched alarm. Throws ALARM_CONDITION_ACTIVE while the condition holds. */
+  reset(id: string, actor: string, note: string): Promise<Alarm>
+}
+
+export interface RegisterDeviceInput {
+  id: string
+  siteId: string
+  type: DeviceType
+  name: string
+  location: DeviceLocation
+  attributes?: Record<string, unknown> | undefined
+}
+export interface DeviceService {
+  register(input: RegisterDeviceInput, actor: string): Promise<{ device: Device; secret: string }>
+  update(id: string, patch: Partial<Pick<Device, 'name' | 'location' | 'attributes'>>, actor: string): Promise<Device>
+  remove(id: string, actor: string): Promise<void>
+  /** A new secret; the old one stays valid for a grace period so a device can be re-provisioned without downtime. */
+  rotateSecret(id: string, actor: string): Promise<{ device: Device; secret: string; previousValidUntil: string }>
+}
+
+export interface NewUserInput {
+  username: string
+  password: string
+  role: Role
+  displayName: string
+  skills?: Skill[] | undefined
+  siteIds?: string[] | undefined
+  permissions?: Permission[] | undefined
+}
+export interface UserService {
+  create(input: NewUserInput, actor: string): Promise<User>
+  /** The user when the password matches, else undefined (constant work either way). */
+  verifyLogin(username: string, password: string): Promise<User | undefined>
+  /** First start: creates `admin` (CONTRACT.md §1). Returns the generated password when one was generated. */
+  ensureAdmin(password: string | null): Promise<{ created: boolean; generatedPassword: string | null }>
+}
+
+export type { Site, Rejection }

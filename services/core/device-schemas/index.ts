@@ -1,0 +1,11 @@
+// Device payload schemas (DOMAIN.md §3): pure data and functions, no I/O.
+export * from './field-spec.js'
+export * from './envelope.js'
+export * from './schemas.js'
+export * from './validate.js'
+export * from './event-effects.js'
+export * from './elevator.schema.js'
+export * from './pump.schema.js'
+export * from './fire-door.schema.js'
+export * from './access-door.schema.js'
+export * from './fire-panel.schema.js'

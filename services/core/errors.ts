@@ -1,0 +1,45 @@
+// The one error catalog (STYLE.md "Errors and bad input"). Every code a client can see is listed
+// here with its HTTP status and a sentence for the docs; tests/unit/errors.test.ts checks that the
+// OpenAPI document describes each of them.
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, doc: 'The request body or query does not match the schema.' },
+  VALIDATION_FAILED: { status: 400, doc: 'A value is well-formed but not acceptable (range, unknown name).' },
+  UNKNOWN_RULE: { status: 400, doc: 'The rule id is not in the catalog (GET /rules).' },
+  UNKNOWN_RULE_PARAM: { status: 400, doc: 'The rule has no parameter of that name.' },
+  UNAUTHORIZED: { status: 401, doc: 'No token, or the token is invalid or expired.' },
+  INVALID_CREDENTIALS: { status: 401, doc: 'Wrong username or password.' },
+  FORBIDDEN: { status: 403, doc: 'Your role may not do this.' },
+  NOT_FOUND: { status: 404, doc: 'No such route.' },
+  SITE_NOT_FOUND: { status: 404, doc: 'No such site, or not one of yours.' },
+  DEVICE_NOT_FOUND: { status: 404, doc: 'No such device, or not in one of your sites.' },
+  USER_NOT_FOUND: { status: 404, doc: 'No such user.' },
+  ALARM_NOT_FOUND: { status: 404, doc: 'No such alarm, or not in one of your sites.' },
+  SITE_EXISTS: { status: 409, doc: 'A site with that id already exists.' },
+  DEVICE_EXISTS: { status: 409, doc: 'A device with that id already exists.' },
+  USER_EXISTS: { status: 409, doc: 'A user with that username already exists.' },
+  SITE_HAS_DEVICES: { status: 409, doc: 'The site still has devices.' },
+  ALARM_TRANSITION_NOT_ALLOWED: { status: 409, doc: "The alarm's state does not allow this action." },
+  ALARM_CONDITION_ACTIVE: { status: 409, doc: 'A latched alarm cannot be reset while its condition still holds.' },
+  PAYLOAD_TOO_LARGE: { status: 413, doc: 'The request body is too large.' },
+  RATE_LIMITED: { status: 429, doc: 'Too many requests or failed logins; retry later.' },
+  DEPENDENCY_DOWN: { status: 503, doc: 'A dependency (database, telemetry store, broker) is unavailable.' },
+  INTERNAL: { status: 500, doc: 'Unexpected failure; the log has the details under the request id.' },
+} as const satisfies Record<string, { status: number; doc: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly details: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    this.status = ERRORS[code].status
+    this.details = details
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError

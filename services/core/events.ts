@@ -1,0 +1,41 @@
+// Domain events, announced after the change they describe is committed (ARCHITECTURE.md
+// "Durability"). The realtime service (socket.io) and the metrics listen here.
+import type { Alarm, DeviceLive } from './model.js'
+
+export interface DomainEventMap {
+  /** The live state or online flag of a device changed. */
+  DeviceChanged: DeviceLive
+  /** An alarm was raised or changed state (the object is the committed one). */
+  AlarmChanged: Alarm
+  /** A device was registered, changed or deleted (null live = deleted). */
+  DeviceRegistryChanged: { deviceId: string; siteId: string; deleted: boolean }
+}
+
+type Listener<T> = (payload: T) => void
+
+export interface EventBus {
+  on<K extends keyof DomainEventMap>(name: K, fn: Listener<DomainEventMap[K]>): () => void
+  emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void
+}
+
+export function createEventBus(onListenerError: (err: unknown) => void): EventBus {
+  const listeners = new Map<keyof DomainEventMap, Set<Listener<never>>>()
+  return {
+    on(name, fn) {
+      let set = listeners.get(name)
+      if (!set) listeners.set(name, (set = new Set()))
+      set.add(fn as Listener<never>)
+      return () => set.delete(fn as Listener<never>)
+    },
+    emit(name, payload) {
+      for (const fn of listeners.get(name) ?? []) {
+        // One failing listener (a broken socket, say) must not stop the others or the caller.
+        try {
+          ;(fn as Listener<typeof payload>)(payload)
+        } catch (err) {
+          onListenerError(err)
+        }
+      }
+    },
+  }
+}

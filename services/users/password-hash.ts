@@ -1,0 +1,48 @@
+// People's passwords: scrypt from node:crypto with a random salt per password (issue #2 item 2:
+// "people's passwords use scrypt or argon2"), stored self-describing as `scrypt$N$r$p$salt$hash`
+// so the cost can be raised later without invalidating stored hashes.
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+
+const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))))
+
+/** OWASP's scrypt baseline (N=2^17 is stronger but costs 128 MiB per login); 16 MiB, about 50 ms here. */
+export const SCRYPT_DEFAULTS = Object.freeze({ N: 16384, r: 8, p: 1, keylen: 32, saltBytes: 16 })
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>
+  /** False for a malformed stored hash as well as for a wrong password. */
+  verify(password: string, stored: string): Promise<boolean>
+  /** Does the same work as verify() against a throw-away hash, for unknown users. */
+  burn(password: string): Promise<void>
+}
+
+export function createPasswordHasher(params: Partial<typeof SCRYPT_DEFAULTS> = {}): PasswordHasher {
+  const { N, r, p, keylen, saltBytes } = { ...SCRYPT_DEFAULTS, ...params }
+  const maxmem = 256 * N * r
+  const hash = async (password: string): Promise<string> => {
+    const salt = randomBytes(saltBytes)
+    const key = await scrypt(password, salt, keylen, { N, r, p, maxmem })
+    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
+  }
+  const verify = async (password: string, stored: string): Promise<boolean> => {
+    const parts = stored.split('$')
+    if (parts.length !== 6 || parts[0] !== 'scrypt') return false
+    const [n, rr, pp] = [Number(parts[1]), Number(parts[2]), Number(parts[3])]
+    if (![n, rr, pp].every((v) => Number.isInteger(v) && v > 0)) return false
+    const salt = Buffer.from(parts[4] ?? '', 'base64')
+    const expected = Buffer.from(parts[5] ?? '', 'base64')
+    if (expected.length === 0) return false
+    const key = await scrypt(password, salt, expected.length, { N: n, r: rr, p: pp, maxmem: 256 * n * rr })
+    return timingSafeEqual(key, expected)
+  }
+  let dummy: Promise<string> | null = null
+  return {
+    hash,
+    verify,
+    async burn(password) {
+      dummy ??= hash(randomBytes(16).toString('hex'))
+      await verify(password, await dummy)
+    },
+  }
+}
