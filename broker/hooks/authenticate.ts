@@ -1,0 +1,61 @@
+// CONNECT: username = device id, password = the secret issued at registration (CONTRACT.md §2).
+// Wrong or missing credentials get 3.1.1 return code 4; a client id that another device is using
+// gets 5. Literal codes: aedes' AuthErrorCode is an ambient const enum (STACK.md).
+import type { AedesOptions, AuthenticateError } from 'aedes'
+import type { Logger } from 'pino'
+import type { Metrics } from '../../services/adapters/metrics.js'
+import type { Clock } from '../../services/core/clock.js'
+import type { DeviceDirectory } from '../../services/devices/device-directory.js'
+import type { DeviceSecrets } from '../../services/devices/device-secrets.js'
+import type { ConnectionRegistry } from '../connection-registry.js'
+
+export const BAD_USERNAME_OR_PASSWORD = 4
+export const NOT_AUTHORIZED = 5
+
+export type AuthRefusal = 'missing-credentials' | 'unknown-device' | 'bad-secret' | 'client-id-in-use'
+
+export interface AuthenticateDeps {
+  directory: DeviceDirectory
+  secrets: DeviceSecrets
+  registry: ConnectionRegistry
+  metrics: Metrics
+  clock: Clock
+  logger: Logger
+}
+
+function refusal(returnCode: number, message: string): AuthenticateError {
+  const err = new Error(message) as AuthenticateError
+  ;(err as { returnCode: number }).returnCode = returnCode
+  return err
+}
+
+export function createAuthenticate(deps: AuthenticateDeps): NonNullable<AedesOptions['authenticate']> {
+  const { directory, secrets, registry, metrics, clock, logger } = deps
+
+  function secretMatches(deviceId: string, password: string): boolean {
+    const entry = directory.get(deviceId)
+    if (entry === undefined) return false
+    if (secrets.verify(password, entry.secretHash)) return true
+    // After a rotation the previous secret works until its grace period ends (contracts.ts DeviceService.rotateSecret).
+    return entry.previousSecretHash !== null && entry.previousValidUntil > clock.now() && secrets.verify(password, entry.previousSecretHash)
+  }
+
+  return (client, username, password, done) => {
+    const refuse = (reason: AuthRefusal, code: number): void => {
+      metrics.mqttAuthRefused.inc({ reason })
+      logger.info({ clientId: client.id, deviceId: username, reason }, 'MQTT connection refused')
+      done(refusal(code, reason), null)
+    }
+    if (username === undefined || username === '' || password === undefined || password.length === 0) {
+      return refuse('missing-credentials', BAD_USERNAME_OR_PASSWORD)
+    }
+    if (directory.get(username) === undefined) return refuse('unknown-device', BAD_USERNAME_OR_PASSWORD)
+    if (!secretMatches(username, password.toString('utf8'))) return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+    // MQTT-3.1.4-2 lets a new connection take over a client id; only the same device may do that,
+    // or one device could knock another off the broker.
+    const owner = registry.ownerOfClientId(client.id)
+    if (owner !== undefined && owner !== username) return refuse('client-id-in-use', NOT_AUTHORIZED)
+    registry.authenticated(client, username)
+    done(null, true)
+  }
+}

@@ -1,0 +1,185 @@
+// Every device's live state in memory, its last values persisted through the ingest commit, and
+// online/offline supervision (issue #2 item 4; DOMAIN.md §2 "Heartbeat": offline after 3 missed
+// periods, from the status topic, the broker's disconnect or the per-type timeout).
+import type { Clock, TimerHandle } from '../core/clock.js'
+import { applyEventToState } from '../core/device-schemas/event-effects.js'
+import { offlineTimeoutMs } from '../core/device-types.js'
+import type { EventBus } from '../core/events.js'
+import type { Device, DeviceLive, FlatState } from '../core/model.js'
+import type { AcceptedMessage, PersistedDeviceState, Repos } from '../core/ports.js'
+import type { Metrics } from '../adapters/metrics.js'
+import type { LiveStateService } from '../contracts.js'
+import type { DeviceDirectory } from '../devices/device-directory.js'
+
+/** The sweep period: a silent device is offline within its timeout plus this (issue #2 item 4). */
+export const OFFLINE_SWEEP_MS = 1000
+
+interface Entry {
+  live: DeviceLive
+  /** Vigil's clock at the last message, for the timeout; 0 when it has not spoken since start. */
+  lastRx: number
+  timeoutMs: number
+  lastSeq: number | null
+}
+
+export interface LiveStateDeps {
+  clock: Clock
+  repos: Repos
+  events: EventBus
+  directory: DeviceDirectory
+  metrics: Metrics
+}
+
+const snapshot = (live: DeviceLive): DeviceLive => ({ ...live, state: { ...live.state } })
+
+export function createLiveStateService(deps: LiveStateDeps): LiveStateService {
+  const { clock, repos, events, directory, metrics } = deps
+  const entries = new Map<string, Entry>()
+  const dirty = new Set<string>()
+  let online = 0
+  let sweep: TimerHandle | null = null
+
+  function setOnline(e: Entry, value: boolean): boolean {
+    if (e.live.online === value) return false
+    e.live.online = value
+    online += value ? 1 : -1
+    metrics.devicesOnline.set(online)
+    return true
+  }
+
+  function create(device: Pick<Device, 'id' | 'siteId' | 'type'>): Entry {
+    const e: Entry = {
+      live: { deviceId: device.id, siteId: device.siteId, type: device.type, online: false, stale: false, lastSeen: null, state: {} },
+      lastRx: 0,
+      timeoutMs: offlineTimeoutMs(device.type),
+      lastSeq: null,
+    }
+    entries.set(device.id, e)
+    return e
+  }
+
+  function ensure(device: Device): Entry {
+    const e = entries.get(device.id)
+    if (e === undefined) return create(device)
+    // A device may be moved to another site or retyped through the API.
+    if (e.live.siteId !== device.siteId || e.live.type !== device.type) {
+      e.live.siteId = device.siteId
+      e.live.type = device.type
+      e.timeoutMs = offlineTimeoutMs(device.type)
+    }
+    return e
+  }
+
+  // The cause (status, disconnect, timeout) does not change what happens; callers name it for readers.
+  function markOffline(deviceId: string): void {
+    const e = entries.get(deviceId)
+    if (e === undefined || !setOnline(e, false)) return
+    dirty.add(deviceId)
+    // Nothing to commit first: every device starts offline after a restart whatever the row says.
+    events.emit('DeviceChanged', snapshot(e.live))
+  }
+
+  function sweepOnce(): void {
+    const now = clock.now()
+    for (const [id, e] of entries) if (e.live.online && now - e.lastRx >= e.timeoutMs) markOffline(id)
+  }
+
+  return {
+    async start() {
+      for (const device of directory.all()) ensure(device)
+      const rows = await repos.deviceStates.loadAll()
+      for (const row of rows) {
+        const device = directory.device(row.deviceId)
+        if (device === undefined) continue
+        const e = ensure(device)
+        // The last known state, shown as such until the device speaks (issue #2 item 4).
+        e.live.state = { ...row.state }
+        e.live.lastSeen = row.lastSeen
+        e.live.stale = true
+        e.lastSeq = row.lastSeq
+        setOnline(e, false)
+      }
+      metrics.devicesOnline.set(online)
+      sweep?.cancel()
+      sweep = clock.setInterval(sweepOnce, OFFLINE_SWEEP_MS)
+    },
+
+    async stop() {
+      sweep?.cancel()
+      sweep = null
+    },
+
+    apply(msg: AcceptedMessage): DeviceLive {
+      let e = entries.get(msg.deviceId)
+      if (e === undefined) {
+        e = create(directory.device(msg.deviceId) ?? { id: msg.deviceId, siteId: msg.siteId, type: msg.type })
+      }
+      const state: FlatState = e.live.state
+      if (msg.kind === 'telemetry') {
+        // Absent fields keep their last value (CONTRACT.md §2).
+        for (const key in msg.fields) state[key] = msg.fields[key] as FlatState[string]
+      } else if (msg.kind === 'event') {
+        Object.assign(state, applyEventToState(msg.type, msg.fields, state))
+      }
+      const speaking = msg.kind !== 'status' || msg.fields.online === true
+      setOnline(e, speaking)
+      e.lastRx = msg.rxTs
+      e.live.lastSeen = new Date(msg.rxTs).toISOString()
+      e.live.stale = false
+      if (msg.seq !== null) e.lastSeq = msg.seq
+      dirty.add(msg.deviceId)
+      return snapshot(e.live)
+    },
+
+    announce(deviceIds) {
+      const seen = new Set<string>()
+      for (const id of deviceIds) {
+        if (seen.has(id)) continue
+        seen.add(id)
+        const e = entries.get(id)
+        if (e !== undefined) events.emit('DeviceChanged', snapshot(e.live))
+      }
+    },
+
+    markOffline,
+
+    get(deviceId) {
+      const e = entries.get(deviceId)
+      return e === undefined ? undefined : snapshot(e.live)
+    },
+
+    list(filter) {
+      const out: DeviceLive[] = []
+      const allowed = filter.siteIds && filter.siteIds.length > 0 ? new Set(filter.siteIds) : null
+      for (const e of entries.values()) {
+        if (filter.siteId !== undefined && e.live.siteId !== filter.siteId) continue
+        if (allowed !== null && !allowed.has(e.live.siteId)) continue
+        out.push(snapshot(e.live))
+      }
+      return out
+    },
+
+    takeDirty(): PersistedDeviceState[] {
+      const rows: PersistedDeviceState[] = []
+      for (const id of dirty) {
+        const e = entries.get(id)
+        if (e === undefined) continue
+        rows.push({ deviceId: id, state: { ...e.live.state }, online: e.live.online, lastSeen: e.live.lastSeen, lastSeq: e.lastSeq })
+      }
+      dirty.clear()
+      return rows
+    },
+
+    ensure(device) {
+      ensure(device)
+    },
+
+    remove(deviceId) {
+      const e = entries.get(deviceId)
+      if (e === undefined) return
+      setOnline(e, false)
+      entries.delete(deviceId)
+      dirty.delete(deviceId)
+    },
+  }
+}

@@ -1,0 +1,49 @@
+// Vigil as a separate process, started the way `npm start` does (through tsx on the sources),
+// so a test can kill it like a power cut and start it again on the same data folder.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface SpawnedVigil {
+  http: string
+  mqttUrl: string
+  child: ChildProcess
+  output(): string
+  kill(signal: NodeJS.Signals): Promise<number | null>
+}
+
+export async function spawnVigil(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedVigil> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/vigil.ts'), 'all'], {
+    cwd: root,
+    env: { ...process.env, VIGIL_MQTT_PORT: '0', VIGIL_HTTP_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  let out = ''
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const ports = await new Promise<{ mqtt: number; http: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Vigil printed no listening line within ${timeoutMs} ms:\n${out}`)), timeoutMs)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{"event":"listening"')) continue
+        clearTimeout(timer)
+        resolve(JSON.parse(line) as { mqtt: number; http: number })
+      }
+    })
+    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString() })
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`Vigil exited with ${code} before listening:\n${out}`)) })
+  })
+  return {
+    http: `http://127.0.0.1:${ports.http}`,
+    mqttUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
+    child,
+    output: () => out,
+    async kill(signal) {
+      try { process.kill(-child.pid!, signal) } catch { /* already gone */ }
+      return exited
+    },
+  }
+}
