@@ -118,13 +118,17 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   })
   const realtime = createRealtime({
     httpServer: app.server,
+    // The user is re-read like the REST API does, so a changed role or site list applies at once.
     verifyToken: async (token) => {
+      let username: string | undefined
       try {
-        const claims = app.jwt.verify<{ username?: string; sub?: string; role: string; siteIds?: string[] }>(token)
-        return { username: claims.username ?? claims.sub ?? '', role: claims.role, siteIds: claims.siteIds ?? [] }
+        const claims = app.jwt.verify<{ username?: string; sub?: string }>(token)
+        username = claims.username ?? claims.sub
       } catch {
         return null
       }
+      const user = username ? await repos.users.get(username) : undefined
+      return user ? { username: user.username, role: user.role, siteIds: user.siteIds } : null
     },
     events, liveState, directory, metrics, logger, clock,
   })

@@ -1,0 +1,73 @@
+// Every REST call the dashboard makes (CONTRACT.md §3). Components never fetch (STYLE.md).
+import type { Alarm, Device, DeviceLive, Page, Site, User } from './types.js'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+const BASE = '/api/v1'
+/** CONTRACT.md §3: list limits clamp at no less than 1,000. */
+const PAGE = 1000
+
+async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  let res: Response
+  try {
+    res = await fetch(BASE + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach Vigil. Check the network connection.')
+  }
+  const text = await res.text()
+  let json: unknown = null
+  try {
+    json = text ? JSON.parse(text) : null
+  } catch {
+    // A proxy error page, say: fall through with the status.
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string } } | null)?.error
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `${method} ${path} failed (${res.status})`)
+  }
+  return json as T
+}
+
+async function all<T>(path: string, token: string): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | null = null
+  do {
+    const sep = path.includes('?') ? '&' : '?'
+    const page: Page<T> = await request('GET', `${path}${sep}limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token)
+    items.push(...page.items)
+    cursor = page.next
+  } while (cursor)
+  return items
+}
+
+/** GET /state is "one document"; accept the shapes it may take: a list, `{items}`, or a map by id. */
+function liveList(doc: unknown): DeviceLive[] {
+  const pick = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? ((v as Record<string, unknown>).items ?? (v as Record<string, unknown>).devices ?? v) : v)
+  const body = pick(doc)
+  const values = Array.isArray(body) ? body : body && typeof body === 'object' ? Object.values(body) : []
+  return values.filter((v): v is DeviceLive => !!v && typeof v === 'object' && typeof (v as DeviceLive).deviceId === 'string')
+}
+
+const q = (siteId: string | null): string => (siteId ? `siteId=${encodeURIComponent(siteId)}` : '')
+
+export const api = {
+  login: (username: string, password: string) => request<{ token: string; user: User }>('POST', '/auth/login', null, { username, password }),
+  sites: (token: string) => all<Site>('/sites', token),
+  devices: (token: string, siteId: string | null) => all<Device>(`/devices?${q(siteId)}`, token),
+  device: (token: string, id: string) => request<Device>('GET', `/devices/${encodeURIComponent(id)}`, token),
+  state: async (token: string, siteId: string | null) => liveList(await request<unknown>('GET', `/state?${q(siteId)}`, token)),
+  activeAlarms: (token: string, siteId: string | null) => all<Alarm>(`/alarms?state=active&${q(siteId)}`, token),
+  ack: (token: string, id: string) => request<Alarm>('POST', `/alarms/${encodeURIComponent(id)}/ack`, token, {}),
+}

@@ -1,0 +1,47 @@
+// The live connection (CONTRACT.md §4): socket.io with `auth: {token}`, then `subscribe`.
+import { io, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, DeviceLive, ServerToClientEvents, SubscribeAck } from './types.js'
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface LiveHandlers {
+  /** Connected (again) and subscribed: `devices` is the snapshot taken when the rooms were joined. */
+  onSubscribed(siteIds: string[], devices: DeviceLive[]): void
+  onDisconnected(): void
+  onUnauthorized(): void
+  onError(err: Error): void
+  onDevice: ServerToClientEvents['device']
+  onAlarm: ServerToClientEvents['alarm']
+}
+
+export function connectLive(token: string, siteIds: () => string[], h: LiveHandlers): LiveSocket {
+  const socket: LiveSocket = io({
+    auth: { token },
+    // Websocket first: the alarm path should not start on long-polling.
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  })
+  socket.on('connect', () => {
+    socket.emit('subscribe', { siteIds: siteIds(), snapshot: true }, (res: SubscribeAck) => {
+      if ('error' in res) return h.onError(new Error(`subscribe refused: ${res.error.message}`))
+      h.onSubscribed(res.siteIds, res.devices ?? [])
+    })
+  })
+  socket.on('disconnect', (reason) => {
+    h.onDisconnected()
+    // socket.io retries by itself except after a server-sent disconnect; a wall display must
+    // always come back, so retry that too.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000)
+  })
+  socket.on('connect_error', (err) => {
+    // The handshake middleware refuses a bad or expired token; retrying will not help.
+    if (err.message === 'UNAUTHORIZED') {
+      socket.disconnect()
+      h.onUnauthorized()
+    } else h.onDisconnected()
+  })
+  socket.on('device', h.onDevice)
+  socket.on('alarm', h.onAlarm)
+  return socket
+}

@@ -1,0 +1,132 @@
+// Live screens over socket.io (CONTRACT.md §4), attached to the API's HTTP server with
+// `new Server(httpServer)`: @fastify/websocket would take over the upgrade events (STACK.md
+// finding 5). Domain events arrive on the EventBus after their change is committed
+// (ARCHITECTURE.md "Durability") and go to one room per site.
+import type http from 'node:http'
+import { Server, type Socket } from 'socket.io'
+import type { Logger } from 'pino'
+import type { Clock } from '../core/clock.js'
+import type { EventBus } from '../core/events.js'
+import type { Alarm, DeviceLive } from '../core/model.js'
+import type { LiveStateService } from '../contracts.js'
+import type { DeviceDirectory } from '../devices/device-directory.js'
+import type { Metrics } from '../adapters/metrics.js'
+import { createScaledClock } from '../adapters/clock.js'
+import { createCoalescer } from './device-coalescer.js'
+import { parseSubscribe, siteRoom } from './subscription.js'
+import { toDeviceEvent, type ClientToServerEvents, type DeviceEventPayload, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
+
+/** CONTRACT.md §4: at most one `device` event per device per 250 ms. */
+export const DEVICE_EVENT_WINDOW_MS = 250
+
+export interface RealtimeDeps {
+  httpServer: http.Server
+  verifyToken: (token: string) => Promise<SocketUser | null>
+  events: EventBus
+  liveState: LiveStateService
+  directory: DeviceDirectory
+  metrics: Metrics
+  logger: Logger
+  /** Vigil's clock: the `ts` of events. */
+  clock: Clock
+  /**
+   * Paces the 250 ms window. The window limits what a screen receives in real time, so it runs
+   * on the wall clock even when Vigil's clock is scaled (VIGIL_CLOCK_SCALE) or driven by a test.
+   */
+  pacing?: Clock
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+export interface Realtime {
+  io: RealtimeServer
+  close(): Promise<void>
+}
+
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const { events, liveState, directory, metrics, logger, clock } = deps
+  const io: RealtimeServer = new Server(deps.httpServer, {
+    // The dashboard bundles socket.io-client; nothing needs the server-served copy.
+    serveClient: false,
+    // A wall display behind a flaky link should notice a dead connection within about 45 s.
+    pingInterval: 20_000,
+    pingTimeout: 25_000,
+    maxHttpBufferSize: 64 * 1024,
+  })
+
+  io.engine.on('connection', (raw: { request?: http.IncomingMessage }) => {
+    // Node's HTTP server already sets TCP_NODELAY on accepted sockets (noDelay defaults to true);
+    // asserting it here keeps the alarm path free of Nagle delays (STACK.md performance table).
+    raw.request?.socket?.setNoDelay?.(true)
+  })
+
+  io.use((socket, next) => {
+    const token: unknown = socket.handshake.auth?.token
+    if (typeof token !== 'string' || token === '') return next(new Error('UNAUTHORIZED'))
+    deps.verifyToken(token).then(
+      (user) => {
+        if (!user) return next(new Error('UNAUTHORIZED'))
+        socket.data.user = user
+        socket.data.rooms = []
+        next()
+      },
+      (err: unknown) => {
+        logger.warn({ err }, 'socket.io token check failed')
+        next(new Error('UNAUTHORIZED'))
+      },
+    )
+  })
+
+  io.on('connection', (socket: RealtimeSocket) => {
+    metrics.socketClients.inc()
+    socket.on('disconnect', () => metrics.socketClients.dec())
+    socket.on('subscribe', (payload, ack) => {
+      const result = parseSubscribe(payload, socket.data.user.siteIds)
+      const reply = typeof ack === 'function' ? ack : () => {}
+      if (!result.ok) return reply({ error: result.error })
+      for (const room of socket.data.rooms) if (!result.siteIds.includes(room.slice('site:'.length))) void socket.leave(room)
+      socket.data.rooms = result.siteIds.map(siteRoom)
+      void socket.join(socket.data.rooms)
+      if (!result.snapshot) return reply({ siteIds: result.siteIds })
+      // The snapshot is taken after joining the rooms, so every later change reaches the
+      // client as an event: no gap between the initial state and the live stream.
+      const now = clock.now()
+      const devices = (result.siteIds.length === 0 ? [] : liveState.list({ siteIds: result.siteIds }))
+        .filter((live) => directory.get(live.deviceId))
+        .map((live) => toDeviceEvent(live, now))
+      reply({ siteIds: result.siteIds, devices })
+    })
+  })
+
+  const coalescer = createCoalescer<DeviceEventPayload>({
+    windowMs: DEVICE_EVENT_WINDOW_MS,
+    timer: deps.pacing ?? createScaledClock(1),
+    send: (_deviceId, payload) => io.to(siteRoom(payload.siteId)).emit('device', payload),
+  })
+
+  const unsubscribe = [
+    events.on('DeviceChanged', (live: DeviceLive) => {
+      // A change that raced with the device's deletion is not announced.
+      if (!directory.get(live.deviceId)) return
+      coalescer.push(live.deviceId, toDeviceEvent(live, clock.now()))
+    }),
+    // Alarms are never coalesced: every transition is something an operator must see.
+    events.on('AlarmChanged', (alarm: Alarm) => {
+      io.to(siteRoom(alarm.siteId)).emit('alarm', alarm)
+    }),
+  ]
+
+  return {
+    io,
+    async close() {
+      for (const off of unsubscribe) off()
+      coalescer.close()
+      // Closing the transports without a socket.io DISCONNECT packet lets screens reconnect on
+      // their own when Vigil comes back (a server-sent disconnect would stop their retries).
+      // Not io.close(): it would also close the HTTP server, which belongs to the API.
+      io.engine.close()
+      metrics.socketClients.set(0)
+    },
+  }
+}

@@ -1,0 +1,52 @@
+// The socket.io wire (CONTRACT.md §4) as types, shared by the server and the tests' clients.
+import type { DeviceType } from '../core/device-types.js'
+import type { Alarm, DeviceLive, FlatState } from '../core/model.js'
+
+/** `device`: the full flat snapshot. `stale` and `lastSeen` extend the contract's fields (never rename). */
+export interface DeviceEventPayload {
+  deviceId: string
+  siteId: string
+  type: DeviceType
+  online: boolean
+  stale: boolean
+  lastSeen: string | null
+  state: FlatState
+  /** When Vigil saw the change, ISO 8601 UTC on Vigil's clock. */
+  ts: string
+}
+
+/** `devices` only when the client asked for `snapshot: true`. */
+export type SubscribeAck = { siteIds: string[]; devices?: DeviceEventPayload[] } | { error: { code: string; message: string } }
+
+export interface ServerToClientEvents {
+  device: (payload: DeviceEventPayload) => void
+  alarm: (alarm: Alarm) => void
+}
+
+export interface ClientToServerEvents {
+  subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void
+}
+
+export interface SocketUser {
+  username: string
+  role: string
+  siteIds: string[]
+}
+
+export interface SocketData {
+  user: SocketUser
+  rooms: string[]
+}
+
+export function toDeviceEvent(live: DeviceLive, ts: number): DeviceEventPayload {
+  return {
+    deviceId: live.deviceId,
+    siteId: live.siteId,
+    type: live.type,
+    online: live.online,
+    stale: live.stale,
+    lastSeen: live.lastSeen,
+    state: live.state,
+    ts: new Date(ts).toISOString(),
+  }
+}

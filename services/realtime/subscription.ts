@@ -1,0 +1,31 @@
+// The `subscribe {siteIds, snapshot?}` message (CONTRACT.md §4; `snapshot` is our extension:
+// the ack then carries the subscribed sites' current device states): validated like every other boundary
+// (STYLE.md), then limited to the sites the user may see (CONTRACT.md §3: a user with no
+// siteIds sees every site).
+import { ID_REGEX } from '../core/device-types.js'
+
+/** A generous bound: one wall display watches a handful of sites, a monitoring center a few hundred. */
+export const MAX_SUBSCRIBED_SITES = 1000
+
+export type SubscribeResult =
+  | { ok: true; siteIds: string[]; snapshot: boolean }
+  | { ok: false; error: { code: 'BAD_REQUEST'; message: string } }
+
+export function parseSubscribe(payload: unknown, allowedSiteIds: readonly string[]): SubscribeResult {
+  const bad = (message: string): SubscribeResult => ({ ok: false, error: { code: 'BAD_REQUEST', message } })
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return bad('subscribe expects {siteIds: string[]}')
+  const siteIds = (payload as { siteIds?: unknown }).siteIds
+  if (!Array.isArray(siteIds)) return bad('siteIds must be an array of site ids')
+  if (siteIds.length > MAX_SUBSCRIBED_SITES) return bad(`at most ${MAX_SUBSCRIBED_SITES} sites per subscription`)
+  for (const id of siteIds) {
+    if (typeof id !== 'string' || !ID_REGEX.test(id)) return bad(`not a site id: ${JSON.stringify(id)}`)
+  }
+  const snapshot = (payload as { snapshot?: unknown }).snapshot
+  if (snapshot !== undefined && typeof snapshot !== 'boolean') return bad('snapshot must be a boolean')
+  const unique = [...new Set(siteIds as string[])]
+  const allowed = new Set(allowedSiteIds)
+  const permitted = allowedSiteIds.length === 0 ? unique : unique.filter((id) => allowed.has(id))
+  return { ok: true, siteIds: permitted, snapshot: snapshot === true }
+}
+
+export const siteRoom = (siteId: string): string => `site:${siteId}`
