@@ -26,7 +26,7 @@ async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   try {
     await client.connect()
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${String(err)}): the postgres run of this suite fails rather than skips`)
+    throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${String(err)}): the postgres run of this suite fails rather than skips`, { cause: err })
   }
   try {
     return await fn(client)

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Run by `npm test` before the tests: brings in what the tests need and is not an npm package
+// (CONTRACT.md §1: `npm test` fails, never skips, when it cannot). Prints one line per thing it
+// did; exits 1 with the reason when something cannot be had.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const CHROMIUM = '/usr/bin/chromium'
+const DASHBOARD_INDEX = path.join(root, 'dashboard/dist/index.html')
+
+const say = (line) => process.stdout.write(`prepare-test-env: ${line}\n`)
+const fail = (line) => {
+  process.stderr.write(`prepare-test-env: ${line}\n`)
+  process.exit(1)
+}
+
+function run(cmd, args, what, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } })
+  if (r.error) fail(`${what} failed: ${r.error.message}`)
+  if (r.status !== 0) fail(`${what} failed: \`${[cmd, ...args].join(' ')}\` exited with ${r.status}`)
+}
+
+// The browser test drives Debian's chromium through playwright-core (STACK.md "Chromium and Playwright").
+if (!existsSync(CHROMIUM)) {
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) fail(`${CHROMIUM} is missing and this is not a Debian-like system: install Chromium there`)
+  if (process.getuid?.() !== 0) fail(`${CHROMIUM} is missing: run \`sudo apt-get install -y chromium\` (installing needs root)`)
+  const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update'], 'apt-get update', aptEnv)
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], 'installing chromium', aptEnv)
+  if (!existsSync(CHROMIUM)) fail(`apt-get installed chromium but ${CHROMIUM} is still missing`)
+  say(`installed chromium (${CHROMIUM})`)
+}
+
+// The dashboard is served from dashboard/dist; `npm ci` builds it in `prepare`, a fresh checkout
+// used without it does not have it yet.
+if (!existsSync(DASHBOARD_INDEX)) {
+  run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], 'building the dashboard')
+  if (!existsSync(DASHBOARD_INDEX)) fail(`the dashboard build finished but ${path.relative(root, DASHBOARD_INDEX)} is missing`)
+  say('built the dashboard (dashboard/dist)')
+}
