@@ -1,11 +1,12 @@
-// Vigil's public wire shapes as the dashboard sees them (CONTRACT.md §3 and §4). The dashboard
-// is a client of the contract, so it keeps its own copy rather than importing server code.
-export type DeviceType = 'elevator' | 'pump' | 'fire-door' | 'access-door' | 'fire-panel'
-export type StateValue = string | number | boolean | null
-export type FlatState = Record<string, StateValue>
-export type Priority = 1 | 2 | 3 | 4
-export type AlarmState = 'unacked' | 'acked' | 'rtn-unacked' | 'latched' | 'shelved' | 'suppressed' | 'out-of-service' | 'normal'
-export type Role = 'admin' | 'manager' | 'supervisor' | 'operator' | 'engineer' | 'viewer'
+// Vigil's public wire shapes as the dashboard sees them (CONTRACT.md §3 and §4). The domain
+// objects are the server's own types (type-only imports, erased from the bundle), so the wall
+// display cannot drift from what the API sends.
+import type { Alarm, FlatState, Role } from '../../../../services/core/model.js'
+import type { DeviceType } from '../../../../services/core/device-types.js'
+import type { SubscribeAck as WireSubscribeAck } from '../../../../services/realtime/socket-events.js'
+
+export type { DeviceType } from '../../../../services/core/device-types.js'
+export type { Alarm, AlarmState, FlatState, Priority, Role, StateValue } from '../../../../services/core/model.js'
 
 export interface User {
   username: string
@@ -39,35 +40,12 @@ export interface DeviceLive {
   ts?: string
 }
 
-export interface Alarm {
-  id: string
-  siteId: string
-  deviceId: string
-  deviceType: DeviceType
-  ruleId: string
-  priority: Priority
-  title: string
-  active: boolean
-  acked: boolean
-  state: AlarmState
-  shelvedUntil: string | null
-  chattering: boolean
-  emergencyId: string | null
-  raisedAt: string
-  ackedAt: string | null
-  ackedBy: string | null
-  clearedAt: string | null
-  occurrences: number
-  workOrderIds: string[]
-  drill: boolean
-}
-
 export interface Page<T> {
   items: T[]
   next: string | null
 }
 
-export type SubscribeAck = { siteIds: string[]; devices?: DeviceLive[] } | { error: { code: string; message: string } }
+export type SubscribeAck = WireSubscribeAck
 
 /** The one typed event map of the socket (CONTRACT.md §4). */
 export interface ServerToClientEvents {
