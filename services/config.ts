@@ -13,12 +13,30 @@ export interface Config {
   secretKey: string | null
   databaseUrl: string | null
   influxUrl: string | null
+  /** InfluxDB settings (CONTRACT.md §1); null when VIGIL_INFLUX_URL is unset (telemetry in SQLite). */
+  influx: InfluxConfig | null
+  /** Bound of the on-disk telemetry spool in bytes (VIGIL_SPOOL_MAX_MB). */
+  spoolMaxBytes: number
   redisUrl: string | null
   tlsCert: string | null
   tlsKey: string | null
   mqttsPort: number
   logLevel: string
 }
+
+/**
+ * 2.x/3.x take the v2 write API (token, org, bucket); 1.x the v1 one (database, retention policy,
+ * user, password). A token selects v2; otherwise it is v1 with `db` (default `vigil`).
+ */
+export type InfluxConfig =
+  | { version: 2; url: string; token: string; org: string; bucket: string }
+  | { version: 1; url: string; db: string; rp: string; user: string | null; password: string | null }
+
+export const INFLUX_DEFAULTS = Object.freeze({
+  db: 'vigil',
+  rp: 'raw', // Vigil creates it with the raw retention (DOMAIN.md §7.2: 90 d) when missing
+  spoolMaxMb: 1024,
+})
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -35,6 +53,55 @@ function port(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
 function optional(env: NodeJS.ProcessEnv, name: string): string | null {
   const v = env[name]
   return v === undefined || v === '' ? null : v
+}
+
+// InfluxDB names go into InfluxQL identifiers and URLs: keep them to plain names.
+const INFLUX_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+
+function influxConfig(env: NodeJS.ProcessEnv): InfluxConfig | null {
+  const url = optional(env, 'VIGIL_INFLUX_URL')
+  const named = ['VIGIL_INFLUX_TOKEN', 'VIGIL_INFLUX_ORG', 'VIGIL_INFLUX_BUCKET', 'VIGIL_INFLUX_DB', 'VIGIL_INFLUX_RP', 'VIGIL_INFLUX_USER', 'VIGIL_INFLUX_PASSWORD']
+  if (url === null) {
+    const stray = named.filter((n) => optional(env, n) !== null)
+    if (stray.length > 0) throw new ConfigError(`${stray.join(', ')} set without VIGIL_INFLUX_URL`)
+    return null
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConfigError(`VIGIL_INFLUX_URL=${url} is not a URL`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('VIGIL_INFLUX_URL must be an http:// or https:// URL')
+  const base = url.replace(/\/+$/, '')
+  const token = optional(env, 'VIGIL_INFLUX_TOKEN')
+  if (token !== null) {
+    const org = optional(env, 'VIGIL_INFLUX_ORG')
+    const bucket = optional(env, 'VIGIL_INFLUX_BUCKET')
+    if (org === null || bucket === null) throw new ConfigError('VIGIL_INFLUX_TOKEN (InfluxDB 2.x/3.x) needs VIGIL_INFLUX_ORG and VIGIL_INFLUX_BUCKET')
+    const v1Only = ['VIGIL_INFLUX_DB', 'VIGIL_INFLUX_RP', 'VIGIL_INFLUX_USER', 'VIGIL_INFLUX_PASSWORD'].filter((n) => optional(env, n) !== null)
+    if (v1Only.length > 0) throw new ConfigError(`${v1Only.join(', ')} are for InfluxDB 1.x and cannot be combined with VIGIL_INFLUX_TOKEN`)
+    return { version: 2, url: base, token, org, bucket }
+  }
+  const v2Only = ['VIGIL_INFLUX_ORG', 'VIGIL_INFLUX_BUCKET'].filter((n) => optional(env, n) !== null)
+  if (v2Only.length > 0) throw new ConfigError(`${v2Only.join(', ')} need VIGIL_INFLUX_TOKEN (InfluxDB 2.x/3.x)`)
+  const db = optional(env, 'VIGIL_INFLUX_DB') ?? INFLUX_DEFAULTS.db
+  const rp = optional(env, 'VIGIL_INFLUX_RP') ?? INFLUX_DEFAULTS.rp
+  for (const [name, v] of [['VIGIL_INFLUX_DB', db], ['VIGIL_INFLUX_RP', rp]] as const) {
+    if (!INFLUX_NAME.test(v)) throw new ConfigError(`${name}=${v} must be letters, digits, _ . - (at most 128)`)
+  }
+  const user = optional(env, 'VIGIL_INFLUX_USER')
+  const password = optional(env, 'VIGIL_INFLUX_PASSWORD')
+  if ((user === null) !== (password === null)) throw new ConfigError('VIGIL_INFLUX_USER and VIGIL_INFLUX_PASSWORD must be set together')
+  return { version: 1, url: base, db, rp, user, password }
+}
+
+function spoolMaxBytes(env: NodeJS.ProcessEnv): number {
+  const raw = env.VIGIL_SPOOL_MAX_MB ?? String(INFLUX_DEFAULTS.spoolMaxMb)
+  const mb = Number(raw)
+  // Fractions are allowed so a drill (or a test) can fill the spool quickly.
+  if (!Number.isFinite(mb) || mb <= 0 || mb > 1_048_576) throw new ConfigError(`VIGIL_SPOOL_MAX_MB=${raw} must be a number of megabytes above 0`)
+  return Math.max(4096, Math.round(mb * 1024 * 1024))
 }
 
 /** `defaults` fill variables the environment leaves unset (the demo logs less, for instance). */
@@ -64,6 +131,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     secretKey: optional(env, 'VIGIL_SECRET_KEY'),
     databaseUrl,
     influxUrl: optional(env, 'VIGIL_INFLUX_URL'),
+    influx: influxConfig(env),
+    spoolMaxBytes: spoolMaxBytes(env),
     redisUrl: optional(env, 'VIGIL_REDIS_URL'),
     tlsCert,
     tlsKey,

@@ -1,8 +1,9 @@
 // The interfaces between Vigil's services (the domain ports to the outside world are in
 // core/ports.ts). Each service implements one of these in its own folder; main.ts wires them.
 import type { DeviceType } from './core/device-types.js'
-import type { Alarm, Device, DeviceLive, Rejection, Site, User, Role, Skill, Permission, DeviceLocation } from './core/model.js'
+import type { Alarm, Device, DeviceLive, FloodStatus, Rejection, Site, User, Role, Skill, Permission, DeviceLocation } from './core/model.js'
 import type { AcceptedMessage, AlarmFilter, Page, PageRequest, RuleOverride } from './core/ports.js'
+import type { KpiQuery, KpiReport } from './core/alarms/alarm-kpis.js'
 
 export interface LiveStateService {
   /** Loads the persisted last states: every device starts offline and stale until it speaks. */
@@ -76,6 +77,26 @@ export interface AlarmService {
   ack(id: string, actor: string, note: string | null): Promise<Alarm>
   /** Ends a latched alarm. Throws ALARM_CONDITION_ACTIVE while the condition holds. */
   reset(id: string, actor: string, note: string): Promise<Alarm>
+  /**
+   * A9: hides the alarm for `minutes` (1-480). Throws ALARM_NOT_SHELVABLE for P1, FORBIDDEN for P2
+   * unless `mayShelveP2` (the caller's role, from the permission table), ALARM_TRANSITION_NOT_ALLOWED.
+   */
+  shelve(id: string, actor: string, input: { minutes: number; reason: string; mayShelveP2: boolean }): Promise<Alarm>
+  /** A10: re-evaluated: unacked (re-annunciated) if the condition holds, else normal. */
+  unshelve(id: string, actor: string): Promise<Alarm>
+  /** A12: out of service under a work order (a maintenance permit). */
+  outOfService(id: string, actor: string, input: { workOrderId: string; reason: string }): Promise<Alarm>
+  /** A12: back in service, re-evaluated like unshelve. */
+  returnToService(id: string, actor: string, note: string | null): Promise<Alarm>
+  /**
+   * The hook for the work-order issue: a closed work order returns its out-of-service alarms to
+   * service (DOMAIN.md §4.2 A12 "auto-return when WO closes"). Returns the alarms it returned.
+   */
+  onWorkOrderClosed(workOrderId: string, actor?: string): Promise<Alarm[]>
+  /** Alarm-flood mode of a site (DOMAIN.md §4.3). */
+  floodStatus(siteId: string): FloodStatus
+  /** Alarm-system KPIs (DOMAIN.md §4.4) over [from, to), drills excluded. */
+  kpis(q: KpiQuery): Promise<KpiReport>
 }
 
 export interface RegisterDeviceInput {

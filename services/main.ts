@@ -11,6 +11,8 @@ import { createScaledClock } from './adapters/clock.js'
 import { createMetrics, type Metrics } from './adapters/metrics.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
 import { createSqliteTelemetryStore } from './adapters/telemetry/sqlite-telemetry.store.js'
+import { createInfluxTelemetryStore } from './adapters/influx/influx.store.js'
+import { createRoutedTelemetryStore } from './adapters/influx/routed-telemetry.store.js'
 import { createAlarmService } from './alarms/alarm.service.js'
 import { buildApp } from './api/build-app.js'
 import { createBroker } from '../broker/create-broker.js'
@@ -28,6 +30,7 @@ import { createRealtime } from './realtime/realtime.service.js'
 import { createRulesService } from './rules/rules.service.js'
 import { loadOrCreateSecretKey } from './secret-key.js'
 import { createUserService } from './users/user.service.js'
+import { createWorkOrderServices, type WorkOrderServices } from './work-orders/work-orders.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -54,6 +57,7 @@ export interface RunningVigil {
     alarms: AlarmService
     deviceService: DeviceService
     userService: UserService
+    workOrders: WorkOrderServices
     app: FastifyInstance
   }
   stop(): Promise<void>
@@ -88,16 +92,32 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const secrets = createDeviceSecrets(key)
 
   const repos = await openSqlRepos(config.databaseUrl ? { url: config.databaseUrl, clock } : { dataDir: config.dataDir, clock })
-  const telemetry = createSqliteTelemetryStore({ dataDir: config.dataDir })
   const directory = createDeviceDirectory(await loadDirectory(repos))
+  // With VIGIL_INFLUX_URL, telemetry goes to InfluxDB through the spool, events and status stay in
+  // SQLite (issue #5). An unreachable InfluxDB is not fatal: the store spools and /readyz says so.
+  const sqlTelemetry = createSqliteTelemetryStore({ dataDir: config.dataDir })
+  const telemetry: TelemetryStore = config.influx === null
+    ? sqlTelemetry
+    : createRoutedTelemetryStore({
+      telemetry: createInfluxTelemetryStore({
+        influx: config.influx, dataDir: config.dataDir, spoolMaxBytes: config.spoolMaxBytes,
+        lookupDevice: (id) => directory.device(id), metrics, logger, wallNow: () => Date.now(),
+      }),
+      other: sqlTelemetry,
+    })
   const liveState = createLiveStateService({ clock, repos, events, directory, metrics })
   const alarms = createAlarmService({ repos, clock, events, metrics, logger })
+  const workOrders = createWorkOrderServices({ repos, clock, events, alarms, logger, dataDir: config.dataDir })
   const rules = createRulesService({ clock, repos, alarms, directory, liveState, events, logger })
   const ingest = createIngestService({ clock, directory, liveState, telemetry, repos, rules, metrics, logger })
   const userService = createUserService({ repos, clock, logger })
   const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
 
   await liveState.start()
+  // Shelving expiries, chattering flags and flood windows come back before the rules run again.
+  await alarms.start()
+  // SLA and re-notification timers come back from the database, and alarms are listened to, before the rules run.
+  await workOrders.start()
   await rules.start()
   await ingest.start()
   const admin = await userService.ensureAdmin(config.adminPassword)
@@ -107,7 +127,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   let brokerListening = false
 
   const app = await buildApp({
-    config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms,
+    config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
     jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
@@ -147,6 +167,8 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     await app.close().catch(() => undefined)
     await ingest.stop().catch(() => undefined)
     await rules.stop()
+    await workOrders.stop()
+    await alarms.stop()
     await liveState.stop()
     await telemetry.close()
     await repos.close()
@@ -165,6 +187,8 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       await realtime.close()
       await app.close()
       await rules.stop()
+      await workOrders.stop()
+      await alarms.stop()
       await liveState.stop()
       await telemetry.close()
       await repos.close()
@@ -176,7 +200,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     ports: { mqtt: mqttPort, http: httpPort },
     urls: { http: `http://${hostForUrl}:${httpPort}`, mqtt: `mqtt://${hostForUrl}:${mqttPort}` },
     generatedAdminPassword: admin.generatedPassword,
-    services: { clock, logger, metrics, events, repos, telemetry, directory, liveState, ingest, rules, alarms, deviceService, userService, app },
+    services: { clock, logger, metrics, events, repos, telemetry, directory, liveState, ingest, rules, alarms, deviceService, userService, workOrders, app },
     stop,
   }
 }

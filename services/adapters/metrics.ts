@@ -17,6 +17,12 @@ export function createMetrics() {
     alarmsRaised: new Counter({ name: 'vigil_alarms_raised_total', help: 'Alarms raised, by rule', labelNames: ['rule'] as const, registers: [registry] }),
     alarmTransitions: new Counter({ name: 'vigil_alarm_transitions_total', help: 'Alarm state transitions, by target state', labelNames: ['to'] as const, registers: [registry] }),
     devicesOnline: new Gauge({ name: 'vigil_devices_online', help: 'Devices currently online', registers: [registry] }),
+    // InfluxDB telemetry (issue #5): the spool's backlog, what its bound dropped, and the writes.
+    telemetrySpoolBytes: new Gauge({ name: 'vigil_telemetry_spool_bytes', help: 'Telemetry spooled on disk and not yet confirmed by InfluxDB', registers: [registry] }),
+    telemetrySpoolDropped: new Counter({ name: 'vigil_telemetry_spool_dropped_points_total', help: 'Telemetry points dropped, oldest first, because the spool reached VIGIL_SPOOL_MAX_MB', registers: [registry] }),
+    influxPointsWritten: new Counter({ name: 'vigil_influx_points_written_total', help: 'Telemetry points InfluxDB confirmed', registers: [registry] }),
+    influxWriteErrors: new Counter({ name: 'vigil_influx_write_errors_total', help: 'Failed InfluxDB writes: unreachable (retried from the spool) or rejected (bad points, skipped)', labelNames: ['reason'] as const, registers: [registry] }),
+    influxUp: new Gauge({ name: 'vigil_influx_up', help: '1 when the last InfluxDB request succeeded, else 0', registers: [registry] }),
     socketClients: new Gauge({ name: 'vigil_socket_clients', help: 'Connected socket.io clients', registers: [registry] }),
   }
   return m

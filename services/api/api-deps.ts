@@ -7,6 +7,7 @@ import type { AlarmService, DeviceService, LiveStateService, RulesService, UserS
 import type { Metrics } from '../adapters/metrics.js'
 import type { DeviceDirectory } from '../devices/device-directory.js'
 import type { LoginLimits } from './login-limiter.js'
+import type { WorkOrderServices } from '../work-orders/work-orders.js'
 
 export interface ApiDeps {
   config: Readonly<Config>
@@ -26,6 +27,8 @@ export interface ApiDeps {
   readiness: () => Record<string, DependencyHealth>
   /** The built dashboard served at `/`, or null to serve none. */
   dashboardDir: string | null
+  /** Work orders, dispatch, shifts, notifications (issue #4); their routes are registered when given. */
+  workOrders?: WorkOrderServices
   /** Login throttling; defaults in login-limiter.ts. */
   loginLimits?: Partial<LoginLimits>
 }

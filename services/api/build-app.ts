@@ -12,15 +12,19 @@ import type { ApiDeps } from './api-deps.js'
 import { authenticate } from './auth.js'
 import { errorHandler, notFound } from './error-handler.js'
 import { API_PREFIX, openapiOptions } from './openapi.js'
-import { alarmRoutes } from './routes/alarms.routes.js'
+import { alarmManagementRoutes, alarmRoutes } from './routes/alarms.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { deviceRoutes } from './routes/devices.routes.js'
 import { ingestRoutes } from './routes/ingest.routes.js'
 import { probeRoutes } from './routes/probes.routes.js'
+import { reportRoutes } from './routes/reports.routes.js'
 import { ruleRoutes } from './routes/rules.routes.js'
 import { siteRoutes } from './routes/sites.routes.js'
 import { stateRoutes } from './routes/state.routes.js'
 import { userRoutes } from './routes/users.routes.js'
+import { notificationRoutes } from './routes/notifications.routes.js'
+import { shiftRoutes } from './routes/shifts.routes.js'
+import { workOrderRoutes } from './routes/work-orders.routes.js'
 
 export const BODY_LIMIT = 256 * 1024
 const API_VERSION = '1.0.0'
@@ -59,8 +63,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(deps.repos.users))
     api.get('/openapi.json', { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger())
-    for (const routes of [authRoutes, userRoutes, siteRoutes, deviceRoutes, stateRoutes, ruleRoutes, alarmRoutes, ingestRoutes]) {
+    for (const routes of [authRoutes, userRoutes, siteRoutes, deviceRoutes, stateRoutes, ruleRoutes, alarmRoutes, alarmManagementRoutes, reportRoutes, ingestRoutes]) {
       await api.register(routes, { deps })
+    }
+    const workOrders = deps.workOrders
+    if (workOrders) {
+      for (const routes of [workOrderRoutes, shiftRoutes, notificationRoutes]) await api.register(routes, { deps, services: workOrders })
     }
   }, { prefix: API_PREFIX })
 

@@ -23,6 +23,7 @@ export const PERMISSION_TABLE = {
   'rules.read': { roles: EVERYONE, doc: 'read the rule catalog and the rules of their sites' },
   'ingest.read': { roles: EVERYONE, doc: 'read the ingest dead-letter list of their sites' },
   'work-orders.read': { roles: EVERYONE, doc: 'read work orders of their sites' },
+  'reports.read': { roles: EVERYONE, doc: 'read the alarm-system KPIs of their sites' },
   // Assigning a work order means picking a person, so the control room may list users.
   'users.read': { roles: CONTROL_ROOM, doc: 'list users' },
   'users.manage': { roles: ADMIN, doc: 'manage users' },
@@ -40,6 +41,9 @@ export const PERMISSION_TABLE = {
   'work-orders.supervise': { roles: SUPERVISORS, doc: 'cancel and verify work orders, record return visits' },
   'emergencies.close': { roles: SUPERVISORS, doc: 'close emergencies' },
   'work-orders.own': { roles: FIELD, doc: 'accept, reject, arrive, start, hold, resume, complete their own work orders' },
+  // Duty (issue #4): anyone who works shifts; viewers watch and do not take work.
+  'shifts.own': { roles: ['admin', 'manager', 'supervisor', 'operator', 'engineer'], doc: 'start and end their own shift' },
+  'notifications.own': { roles: ['admin', 'manager', 'supervisor', 'operator', 'engineer'], doc: 'read and acknowledge the notifications addressed to them' },
   'personal-data.reveal': { roles: [], permission: 'reveal-personal-data', doc: 'reveal personal data (with a reason, audited)' },
 } as const satisfies Record<string, PermissionRule>
 

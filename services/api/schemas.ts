@@ -69,7 +69,10 @@ export const NewUser = Type.Object(
   { additionalProperties: false },
 )
 
-export const Site = Type.Object({ id: Type.String(), name: Type.String(), timezone: Type.String(), createdAt: Timestamp, updatedAt: Timestamp })
+export const Site = Type.Object({
+  id: Type.String(), name: Type.String(), timezone: Type.String(), createdAt: Timestamp, updatedAt: Timestamp,
+  settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: '`sla`: the SLA overrides (PATCH /sites/{id})' })),
+})
 export const NewSite = Type.Object(
   { id: Id, name: Type.String({ minLength: 1, maxLength: 200 }), timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, default UTC' })) },
   { additionalProperties: false },
@@ -78,7 +81,9 @@ export const SitePatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    sla: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'SLA overrides (DOMAIN.md §2), kept as given' })),
+    sla: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      description: 'SLA overrides (DOMAIN.md §2), minutes: {"P1": {"acceptMin", "arriveMin", "resolveMin"}, …, "tiers": {"core"|"service"|"outer": {…}}, "complaint": {"intakeMin", "acceptMin", "resolveMin"}}',
+    })),
   },
   { additionalProperties: false },
 )
@@ -147,10 +152,16 @@ export const Alarm = Type.Partial(Type.Object({
   state: StringEnum(ALARM_STATES), shelvedUntil: Nullable(Timestamp), chattering: Type.Boolean(), emergencyId: Nullable(Type.String()),
   raisedAt: Timestamp, ackedAt: Nullable(Timestamp), ackedBy: Nullable(Type.String()), clearedAt: Nullable(Timestamp),
   occurrences: Type.Integer(), workOrderIds: Type.Array(Type.String()), drill: Type.Boolean(),
+  outOfServiceWorkOrderId: Nullable(Type.String({ description: 'the work order an out-of-service alarm is tied to; absent otherwise' })),
   history: Type.Array(Type.Object({
     at: Timestamp, actor: Type.String(), action: Type.String(), from: Nullable(Type.String()), to: Type.String(), note: Nullable(Type.String()),
   })),
 }))
+
+export const FloodStatus = Type.Object({
+  siteId: Type.String(), active: Type.Boolean(), since: Nullable(Timestamp),
+  count: Type.Integer({ description: 'new annunciated alarms in the last 10 min' }),
+})
 
 export const RuleInfo = Type.Partial(Type.Object({
   id: Type.String(), title: Type.String(), deviceType: StringEnum(DEVICE_TYPES), priority: Type.Integer(),

@@ -1,6 +1,8 @@
 // Domain events, announced after the change they describe is committed (ARCHITECTURE.md
 // "Durability"). The realtime service (socket.io) and the metrics listen here.
-import type { Alarm, DeviceLive } from './model.js'
+import type { Alarm, DeviceLive, FloodStatus } from './model.js'
+import type { Notification } from './work-orders/duty.js'
+import type { WorkOrder } from './work-orders/work-order.js'
 
 export interface DomainEventMap {
   /** The live state or online flag of a device changed. */
@@ -9,6 +11,17 @@ export interface DomainEventMap {
   AlarmChanged: Alarm
   /** A device was registered, changed or deleted (null live = deleted). */
   DeviceRegistryChanged: { deviceId: string; siteId: string; deleted: boolean }
+  /**
+   * An alarm started chattering (≥3 activations within 60 s, DOMAIN.md §4.3); announced once per
+   * chattering period. The hook for the P4 "nuisance alarm" work order (the work-order issue).
+   */
+  AlarmChattering: Alarm
+  /** A site entered or left alarm-flood mode (DOMAIN.md §4.3); socket.io `flood` (CONTRACT.md §4). */
+  FloodChanged: FloodStatus
+  /** A work order was created or changed (the committed object, without history); socket.io `workorder`. */
+  WorkOrderChanged: WorkOrder
+  /** A notification was recorded and is being (re)sent to its person; socket.io `notification` to that user. */
+  NotificationSent: Notification
 }
 
 type Listener<T> = (payload: T) => void

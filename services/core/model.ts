@@ -99,7 +99,28 @@ export interface Alarm {
   occurrences: number
   workOrderIds: string[]
   drill: boolean
+  /** The work order an out-of-service alarm is tied to (DOMAIN.md §4.2 A12); absent (or null) otherwise. */
+  outOfServiceWorkOrderId?: string | null
   history?: AlarmHistoryEntry[]
+}
+
+/** Alarm-flood mode of one site (one operator console per site, DOMAIN.md §4.3): `count` = new annunciated alarms in the last 10 min. */
+export interface FloodStatus {
+  siteId: string
+  active: boolean
+  /** When the current (or, once ended, the last) flood began; null if none since Vigil started. */
+  since: string | null
+  count: number
+}
+
+/** A recorded flood (KPIs, DOMAIN.md §4.4); `endedAt` null while it lasts. */
+export interface FloodPeriod {
+  id: number
+  siteId: string
+  startedAt: string
+  endedAt: string | null
+  /** The most new alarms seen within 10 min during the flood. */
+  peakCount: number
 }
 
 export interface Rejection {

@@ -3,8 +3,10 @@
 import type { DeviceType } from './device-types.js'
 import type { MessageKind } from './topics.js'
 import type {
-  Alarm, AlarmHistoryEntry, AlarmState, Device, FlatState, Permission, Priority, Rejection, Role, Site, Skill, User,
+  Alarm, AlarmHistoryEntry, AlarmState, Device, FlatState, FloodPeriod, Permission, Priority, Rejection, Role, Site, Skill, User,
 } from './model.js'
+import type { Notification, Shift } from './work-orders/duty.js'
+import type { WorkOrder, WorkOrderAttachment, WorkOrderHistoryEntry, WorkOrderStatus } from './work-orders/work-order.js'
 
 /** A device message that passed validation, ready to be stored and evaluated. */
 export interface AcceptedMessage {
@@ -151,6 +153,34 @@ export interface AlarmRepo {
   get(id: string, opts?: { withHistory?: boolean }): Promise<Alarm | undefined>
   /** Ordered by priority (1 first), then raisedAt newest first. */
   list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
+  /** Alarms out of service under this work order (DOMAIN.md §4.2 A12: they return when it closes). */
+  listOutOfService(workOrderId: string): Promise<Alarm[]>
+  /** Annunciations (history actions `raised`/`reactivated`) of non-drill alarms since `since` (ISO): the flood windows after a restart. */
+  annunciationsSince(since: string): Promise<Array<{ siteId: string; at: string }>>
+  /**
+   * Non-drill alarms with history that matter for a report over [from, to): every alarm with a
+   * history entry in the range, and every alarm still open that was raised before `to`.
+   */
+  listForReport(filter: ReportFilter): Promise<Alarm[]>
+}
+
+export interface ReportFilter {
+  siteIds?: string[] | undefined
+  siteId?: string | undefined
+  /** ISO 8601, inclusive. */
+  from: string
+  /** ISO 8601, exclusive. */
+  to: string
+}
+
+export interface FloodPeriodRepo {
+  /** Records the start of a flood; returns its id. */
+  open(siteId: string, startedAt: string, peakCount: number): Promise<number>
+  close(id: number, endedAt: string, peakCount: number): Promise<void>
+  /** Floods still going (endedAt null), to resume them after a restart. */
+  listOpen(): Promise<FloodPeriod[]>
+  /** Floods overlapping [from, to), oldest first. */
+  list(filter: ReportFilter): Promise<FloodPeriod[]>
 }
 
 export interface RuleOverride {
@@ -197,6 +227,70 @@ export interface AuditRepo {
   list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry & { id: number }>>
 }
 
+export interface WorkOrderFilter {
+  siteIds?: string[] | undefined
+  siteId?: string | undefined
+  statuses?: readonly WorkOrderStatus[] | undefined
+  assignee?: string | undefined
+  alarmId?: string | undefined
+}
+export interface StoredAttachment extends WorkOrderAttachment {
+  /** Where the file is, relative to the attachments folder. */
+  path: string
+}
+/** Work orders (DOMAIN.md §5): the row, its append-only history, its attachments. */
+export interface WorkOrderRepo {
+  /**
+   * Inserts a work order with its first history entry and, when it has an alarm, appends its id to
+   * that alarm's `workOrderIds` in the same transaction. Atomic per (device, rule, skill) while open:
+   * when another open one exists it is returned with `created: false` (a unique index guards it).
+   */
+  insert(wo: WorkOrder, entry: WorkOrderHistoryEntry): Promise<{ workOrder: WorkOrder; created: boolean }>
+  /** Saves the work order and appends the entries in one transaction. */
+  update(wo: WorkOrder, entries: readonly WorkOrderHistoryEntry[]): Promise<WorkOrder>
+  get(id: string, opts?: { withHistory?: boolean }): Promise<WorkOrder | undefined>
+  /** Newest first. */
+  list(filter: WorkOrderFilter, page: PageRequest): Promise<Page<WorkOrder>>
+  /** Work orders whose SLA clocks still run (created … on-hold): the timers are rebuilt from them at start. */
+  listClocked(): Promise<WorkOrder[]>
+  /** Per username, how many work orders they hold that are assigned and not yet completed. */
+  workload(usernames: readonly string[]): Promise<Map<string, number>>
+  /** Non-drill work orders created in [from, to) (KPIs). */
+  listForReport(filter: ReportFilter): Promise<WorkOrder[]>
+  /** Appends a work order id to an alarm's `workOrderIds` unless present; returns the alarm (undefined if none). */
+  linkAlarm(alarmId: string, workOrderId: string): Promise<Alarm | undefined>
+  addAttachment(a: StoredAttachment): Promise<WorkOrderAttachment>
+  getAttachment(id: string): Promise<StoredAttachment | undefined>
+}
+
+export interface ShiftRepo {
+  /** Starts a shift; throws SHIFT_ALREADY_STARTED when one is open (a unique index guards it). */
+  start(s: Shift): Promise<Shift>
+  /** Ends the open shift of the user; undefined when there is none. */
+  end(username: string, at: string): Promise<Shift | undefined>
+  current(username: string): Promise<Shift | undefined>
+  /** Every open shift (auto-dispatch candidates). */
+  listOpen(): Promise<Shift[]>
+}
+
+export interface NotificationRepo {
+  insert(n: Notification): Promise<Notification>
+  get(id: string): Promise<Notification | undefined>
+  /** Records the acknowledgement once; returns the notification as stored. */
+  ack(id: string, by: string, at: string): Promise<Notification | undefined>
+  /** Records another sending (re-notification). */
+  markSent(id: string, at: string): Promise<Notification | undefined>
+  /** Unacknowledged notifications: re-notification timers are rebuilt from them at start. */
+  listUnacked(): Promise<Notification[]>
+  /** A person's notifications, newest first. */
+  list(filter: { to?: string | undefined; workOrderId?: string | undefined }, page: PageRequest): Promise<Page<Notification>>
+}
+
+/** Delivers a recorded notification to its person (socket.io now; a webhook notifier plugs in later). */
+export interface Notifier {
+  send(n: Notification): Promise<void>
+}
+
 /** Everything kept in the operational database. */
 export interface Repos {
   users: UserRepo
@@ -204,9 +298,13 @@ export interface Repos {
   devices: DeviceRepo
   deviceStates: DeviceStateRepo
   alarms: AlarmRepo
+  floods: FloodPeriodRepo
   ruleOverrides: RuleOverrideRepo
   rejections: RejectionRepo
   audit: AuditRepo
+  workOrders: WorkOrderRepo
+  shifts: ShiftRepo
+  notifications: NotificationRepo
   health(): DependencyHealth
   close(): Promise<void>
 }

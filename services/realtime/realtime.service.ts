@@ -16,6 +16,9 @@ import { createCoalescer } from './device-coalescer.js'
 import { parseSubscribe, siteRoom } from './subscription.js'
 import { toDeviceEvent, type ClientToServerEvents, type DeviceEventPayload, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
 
+/** Per-user room for notifications; the `user:` prefix cannot collide with `site:` rooms. */
+export const userRoom = (username: string): string => `user:${username}`
+
 /** CONTRACT.md §4: at most one `device` event per device per 250 ms. */
 export const DEVICE_EVENT_WINDOW_MS = 250
 
@@ -80,6 +83,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
 
   io.on('connection', (socket: RealtimeSocket) => {
     metrics.socketClients.inc()
+    // CONTRACT.md §4 `notification` goes "to the person it is for": every socket of a user joins their room.
+    void socket.join(userRoom(socket.data.user.username))
     socket.on('disconnect', () => metrics.socketClients.dec())
     socket.on('subscribe', (payload, ack) => {
       const result = parseSubscribe(payload, socket.data.user.siteIds)
@@ -114,6 +119,15 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     // Alarms are never coalesced: every transition is something an operator must see.
     events.on('AlarmChanged', (alarm: Alarm) => {
       io.to(siteRoom(alarm.siteId)).emit('alarm', alarm)
+    }),
+    events.on('FloodChanged', (status) => {
+      io.to(siteRoom(status.siteId)).emit('flood', status)
+    }),
+    events.on('WorkOrderChanged', (wo) => {
+      io.to(siteRoom(wo.siteId)).emit('workorder', wo)
+    }),
+    events.on('NotificationSent', (n) => {
+      io.to(userRoom(n.to)).emit('notification', n)
     }),
   ]
 

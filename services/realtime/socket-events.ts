@@ -1,6 +1,8 @@
 // The socket.io wire (CONTRACT.md §4) as types, shared by the server and the tests' clients.
 import type { DeviceType } from '../core/device-types.js'
-import type { Alarm, DeviceLive, FlatState } from '../core/model.js'
+import type { Alarm, DeviceLive, FlatState, FloodStatus } from '../core/model.js'
+import type { Notification } from '../core/work-orders/duty.js'
+import type { WorkOrder } from '../core/work-orders/work-order.js'
 
 /** `device`: the full flat snapshot. `stale` and `lastSeen` extend the contract's fields (never rename). */
 export interface DeviceEventPayload {
@@ -21,6 +23,12 @@ export type SubscribeAck = { siteIds: string[]; devices?: DeviceEventPayload[] }
 export interface ServerToClientEvents {
   device: (payload: DeviceEventPayload) => void
   alarm: (alarm: Alarm) => void
+  /** A site entered or left alarm-flood mode (DOMAIN.md §4.3). */
+  flood: (status: FloodStatus) => void
+  /** A work order was created or changed (the object without its history). */
+  workorder: (workOrder: WorkOrder) => void
+  /** To the person it is for only (their own room, joined at connection); acknowledged with POST /notifications/{id}/ack. */
+  notification: (n: Notification) => void
 }
 
 export interface ClientToServerEvents {

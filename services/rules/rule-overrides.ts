@@ -1,26 +1,39 @@
-// Effective rule parameters: catalog defaults, then the site's override, then the device's
-// (CONTRACT.md §3 rules). Kept in memory so evaluation never waits for SQL; changes take effect
-// at the next evaluation, without a restart.
+// Effective rule parameters: catalog defaults, then device attributes a rule reads as parameters
+// (AC-02 `heldOpenSec`), then the site's override, then the device's (CONTRACT.md §3 rules). Kept
+// in memory so evaluation never waits for SQL; changes take effect at the next evaluation.
 import { AppError } from '../core/errors.js'
 import type { Device } from '../core/model.js'
 import type { RuleOverride } from '../core/ports.js'
 import type { RuleDefinition, RuleParams } from '../core/rules/rule-definition.js'
+
+export interface Resolved {
+  enabled: boolean
+  params: RuleParams
+}
 
 export interface OverrideCache {
   load(all: readonly RuleOverride[]): void
   put(o: RuleOverride): void
   get(scope: 'site' | 'device', scopeId: string, ruleId: string): RuleOverride | undefined
   /** Enabled flag and parameters of a rule for one device. */
-  resolve(rule: RuleDefinition, device: Pick<Device, 'id' | 'siteId'>): { enabled: boolean; params: RuleParams }
-  resolveSite(rule: RuleDefinition, siteId: string): { enabled: boolean; params: RuleParams }
+  resolve(rule: RuleDefinition, device: Pick<Device, 'id' | 'siteId' | 'attributes'>): Resolved
+  resolveSite(rule: RuleDefinition, siteId: string): Resolved
 }
 
 const keyOf = (scope: string, scopeId: string, ruleId: string): string => `${scope}\u0000${scopeId}\u0000${ruleId}`
 
 export function createOverrideCache(): OverrideCache {
   const byKey = new Map<string, RuleOverride>()
-  const layer = (base: { enabled: boolean; params: RuleParams }, o: RuleOverride | undefined) =>
+  const layer = (base: Resolved, o: RuleOverride | undefined): Resolved =>
     o ? { enabled: o.enabled ?? base.enabled, params: { ...base.params, ...o.params } } : base
+  const fromAttributes = (rule: RuleDefinition, attributes: Record<string, unknown>): Record<string, number> => {
+    const out: Record<string, number> = {}
+    for (const [param, attribute] of Object.entries(rule.attributeParams ?? {})) {
+      const v = attributes[attribute]
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[param] = v
+    }
+    return out
+  }
   const cache: OverrideCache = {
     load(all) {
       byKey.clear()
@@ -28,8 +41,12 @@ export function createOverrideCache(): OverrideCache {
     },
     put: (o) => void byKey.set(keyOf(o.scope, o.scopeId, o.ruleId), o),
     get: (scope, scopeId, ruleId) => byKey.get(keyOf(scope, scopeId, ruleId)),
-    resolveSite: (rule, siteId) => layer({ enabled: true, params: rule.params }, byKey.get(keyOf('site', siteId, rule.id))),
-    resolve: (rule, device) => layer(cache.resolveSite(rule, device.siteId), byKey.get(keyOf('device', device.id, rule.id))),
+    resolveSite: (rule, siteId) => layer({ enabled: !rule.disabledByDefault, params: rule.params }, byKey.get(keyOf('site', siteId, rule.id))),
+    resolve(rule, device) {
+      const site = cache.resolveSite(rule, device.siteId)
+      const withAttributes = { ...site, params: { ...site.params, ...fromAttributes(rule, device.attributes) } }
+      return layer(withAttributes, byKey.get(keyOf('device', device.id, rule.id)))
+    },
   }
   return cache
 }

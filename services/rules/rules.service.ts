@@ -1,111 +1,178 @@
-// Evaluates the rule catalog on every accepted message and on its own timers (on-/off-delays
-// must fire even when the device sends nothing more). Per (device, rule) it keeps only the
-// delay phase; the alarm itself lives in the alarm service.
+// Evaluates the rule catalog on every accepted message, on its own timers (delays must run out
+// even when a device sends nothing more), on fire signals (linkage rules of the zone), on online
+// changes and on a periodic re-check (calendars and staleness). The evaluation itself is pure
+// (core/rules/evaluate-rule.ts); the alarm lives in the alarm service.
 import type { Logger } from 'pino'
 import type { Clock, TimerHandle } from '../core/clock.js'
 import type { EventBus } from '../core/events.js'
-import type { Device, DeviceLive } from '../core/model.js'
+import type { Device, DeviceLive, FlatState } from '../core/model.js'
 import type { AcceptedMessage, Repos } from '../core/ports.js'
-import { RULE_CATALOG, ruleById } from '../core/rules/catalog.js'
-import { stepCondition, type Phase } from '../core/rules/condition-timer.js'
+import { RULE_CATALOG, ruleById, rulesFor } from '../core/rules/catalog.js'
+import { evaluateRule, type RuleAction } from '../core/rules/evaluate-rule.js'
 import type { RuleContext, RuleDefinition } from '../core/rules/rule-definition.js'
-import type { AlarmEngine } from '../alarms/alarm.service.js'
+import type { RaiseInput } from '../alarms/alarm.service.js'
 import type { EffectiveRule, RuleInfo, RulesService } from '../contracts.js'
 import type { DeviceDirectory } from '../devices/device-directory.js'
+import { createFireZones } from './fire-zones.js'
+import { createRuleMemory } from './rule-memory.js'
 import { createOverrideCache, validateOverridePatch } from './rule-overrides.js'
+import { newRuntime, shiftPending, type Runtime } from './rule-runtime.js'
 
-interface Runtime {
-  phase: Phase
-  timer: TimerHandle | null
-  /** Time left on a delay frozen while the device was offline (DOMAIN.md §2). */
-  frozenRemainingMs: number | null
-  drill: boolean
+/** What the engine asks of the alarm service (services/alarms). */
+export interface RuleAlarmSink {
+  raise(input: RaiseInput): Promise<unknown>
+  clear(deviceId: string, ruleId: string, latched: boolean): Promise<unknown>
+  escalate(deviceId: string, ruleId: string, priority: 1 | 2 | 3 | 4): Promise<unknown>
+  suppress(deviceId: string, ruleId: string, reason: string): Promise<unknown>
+  unsuppress(deviceId: string, ruleId: string): Promise<unknown>
 }
 
 export interface RulesDeps {
   clock: Clock
   repos: Repos
-  alarms: AlarmEngine
+  alarms: RuleAlarmSink
   directory: DeviceDirectory
   liveState: { get(deviceId: string): DeviceLive | undefined }
   events: EventBus
   logger: Logger
 }
 
+const RECHECK_MS = 60_000
 const info = (r: RuleDefinition): RuleInfo => ({ id: r.id, title: r.title, deviceType: r.deviceType, priority: r.priority, latched: r.latched, params: { ...r.params } })
-const delayMs = (params: Readonly<Record<string, number>>, name: string): number => (params[name] ?? 0) * 1000
+
+interface Input {
+  event?: Readonly<Record<string, unknown>> | undefined
+  previous?: FlatState | undefined
+  raisedRuleId?: string
+  drill?: boolean
+}
 
 export function createRulesService(deps: RulesDeps): RulesService {
   const { clock, repos, alarms, directory, liveState, events, logger } = deps
   const overrides = createOverrideCache()
+  const memory = createRuleMemory()
+  const fire = createFireZones()
   const runtimes = new Map<string, Runtime>()
+  const online = new Map<string, boolean>()
+  const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
+  let recheck: TimerHandle | null = null
   const key = (deviceId: string, ruleId: string): string => `${deviceId}\u0000${ruleId}`
-
   const runtimeOf = (deviceId: string, ruleId: string): Runtime => {
     let rt = runtimes.get(key(deviceId, ruleId))
-    if (!rt) runtimes.set(key(deviceId, ruleId), (rt = { phase: { kind: 'idle' }, timer: null, frozenRemainingMs: null, drill: false }))
+    if (!rt) runtimes.set(key(deviceId, ruleId), (rt = newRuntime()))
     return rt
   }
 
-  function act(rule: RuleDefinition, device: Device, ctx: RuleContext, action: 'raise' | 'clear', drill: boolean): void {
-    const done = action === 'raise'
-      ? alarms.raise({ device, ruleId: rule.id, title: rule.title, priority: rule.priorityFor?.(ctx) ?? rule.priority, latched: rule.latched, drill })
-      : alarms.clear(device.id, rule.id, rule.latched)
-    done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: device.id }, `rule ${action} failed`))
+  function perform(rule: RuleDefinition, device: Device, action: RuleAction, drill: boolean): void {
+    const id = device.id
+    const done: Promise<unknown> = (() => {
+      switch (action.kind) {
+        case 'raise': return alarms.raise({ device, ruleId: rule.id, title: rule.title, priority: action.priority, latched: rule.latched, drill })
+        case 'escalate': return alarms.escalate(id, rule.id, action.priority)
+        case 'clear': return alarms.clear(id, rule.id, rule.latched)
+        case 'suppress': return alarms.suppress(id, rule.id, action.reason)
+        case 'unsuppress': return alarms.unsuppress(id, rule.id)
+      }
+    })()
+    done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`))
   }
 
-  function evaluate(rule: RuleDefinition, device: Device, state: DeviceLive['state'], event: Record<string, unknown> | undefined, drill: boolean): void {
+  /** Everything a rule sees except its parameters, built once per device and evaluation round. */
+  function baseContext(device: Device, live: DeviceLive, input: Input): Omit<RuleContext, 'params'> {
+    const { building, zone } = device.location
+    return {
+      state: live.state,
+      previous: input.previous ?? live.state,
+      device, now: clock.now(), online: live.online,
+      event: input.event,
+      fire: { zone: fire.zoneActive(device.siteId, building, zone), building: fire.buildingActive(device.siteId, building) },
+      lastAt: (k) => memory.lastAt(device.id, k),
+      registeredAt: Date.parse(device.createdAt),
+    }
+  }
+
+  function evaluate(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base: Omit<RuleContext, 'params'>): void {
     const { enabled, params } = overrides.resolve(rule, device)
-    const rt = runtimeOf(device.id, rule.id)
     if (!enabled) return
-    const ctx: RuleContext = { state, device, params, event }
-    const now = clock.now()
-    if (rt.frozenRemainingMs !== null && (rt.phase.kind === 'pending-on' || rt.phase.kind === 'pending-off')) {
-      rt.phase = { ...rt.phase, dueAt: now + rt.frozenRemainingMs }
+    if (!live.online && !rule.whileOffline) return
+    const rt = runtimeOf(device.id, rule.id)
+    const now = base.now
+    if (rt.frozenAt !== null) {
+      shiftPending(rt, now - rt.frozenAt)
+      rt.frozenAt = null
     }
-    rt.frozenRemainingMs = null
-    rt.drill = drill
-    let step
-    if (rule.kind === 'event') {
-      const fired = event !== undefined && rule.matches({ ...ctx, event })
-      if (fired && rt.phase.kind !== 'active') {
-        rt.phase = { kind: 'active' }
-        act(rule, device, ctx, 'raise', drill)
-        return
-      }
-      step = stepCondition(rt.phase, { holds: false, clears: rule.clears(ctx) }, now, 0, delayMs(params, 'offDelaySec'))
-    } else {
-      step = stepCondition(rt.phase, { holds: rule.holds(ctx), clears: rule.clears(ctx) }, now, delayMs(params, 'onDelaySec'), delayMs(params, 'offDelaySec'))
-    }
-    rt.phase = step.phase
+    if (input.drill !== undefined) rt.drill = input.drill
+    const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
+    rt.state = result.state
     rt.timer?.cancel()
     rt.timer = null
-    if (step.action) act(rule, device, ctx, step.action, drill)
-    if (step.wakeAt !== null) {
-      rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, step.wakeAt - now))
+    for (const action of result.actions) perform(rule, device, action, rt.drill)
+    if (result.wakeAt !== null) rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, result.wakeAt - now))
+  }
+
+  function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base = baseContext(device, live, input)): void {
+    try {
+      evaluate(rule, device, live, input, base)
+    } catch (err) {
+      // A broken predicate must not stop the other rules or the pipeline.
+      logger.error({ err, ruleId: rule.id, deviceId: device.id }, 'rule evaluation failed')
     }
+  }
+
+  function evaluateDevice(deviceId: string, filter: (r: RuleDefinition) => boolean = () => true): void {
+    const device = directory.device(deviceId)
+    const live = liveState.get(deviceId)
+    if (!device || !live || live.lastSeen === null) return
+    const base = baseContext(device, live, {})
+    for (const rule of rulesFor(device.type)) if (filter(rule)) safely(rule, device, live, {}, base)
   }
 
   function wake(ruleId: string, deviceId: string): void {
     const rule = ruleById(ruleId)
-    const device = directory.device(deviceId)
-    const live = liveState.get(deviceId)
-    if (!rule || !device || !live) return
-    const rt = runtimeOf(deviceId, ruleId)
-    rt.timer = null
-    if (!live.online) return
-    evaluate(rule, device, live.state, undefined, rt.drill)
+    const rt = runtimes.get(key(deviceId, ruleId))
+    if (rt) rt.timer = null
+    if (rule) evaluateDevice(deviceId, (r) => r === rule)
   }
 
-  function freeze(deviceId: string): void {
-    const now = clock.now()
+  function onOnlineChanged(live: DeviceLive): void {
+    const was = online.get(live.deviceId)
+    online.set(live.deviceId, live.online)
+    if (was === live.online) return
+    if (!live.online) {
+      // DOMAIN.md §2: a delay running when the device fell silent freezes; the offline rule fires instead.
+      const device = directory.device(live.deviceId)
+      for (const rule of device ? rulesFor(device.type) : []) {
+        const rt = runtimes.get(key(live.deviceId, rule.id))
+        if (!rt || rule.whileOffline) continue
+        rt.timer?.cancel()
+        rt.timer = null
+        rt.frozenAt ??= clock.now()
+      }
+    }
+    evaluateDevice(live.deviceId, (r) => r.whileOffline === true)
+  }
+
+  function onFireSignal(panel: Device, live: DeviceLive): void {
+    if (!fire.updatePanel(panel, live.state)) return
+    for (const d of directory.bySite(panel.siteId)) {
+      if (d.location.building === panel.location.building && d.type !== 'fire-panel') evaluateDevice(d.id)
+    }
+  }
+
+  function onAlarmRaised(deviceId: string, ruleId: string): void {
+    const device = directory.device(deviceId)
+    const live = liveState.get(deviceId)
+    if (!device || !live) return
+    for (const rule of rulesFor(device.type)) {
+      if (rule.kind === 'count' && rule.source === 'alarm') safely(rule, device, live, { raisedRuleId: ruleId })
+    }
+  }
+
+  function recheckAll(): void {
     for (const rule of RULE_CATALOG) {
-      const rt = runtimes.get(key(deviceId, rule.id))
-      if (!rt || (rt.phase.kind !== 'pending-on' && rt.phase.kind !== 'pending-off')) continue
-      rt.timer?.cancel()
-      rt.timer = null
-      rt.frozenRemainingMs = Math.max(0, rt.phase.dueAt - now)
+      if (!rule.recheckEverySec) continue
+      for (const device of directory.all()) if (device.type === rule.deviceType) evaluateDevice(device.id, (r) => r === rule)
     }
   }
 
@@ -114,11 +181,14 @@ export function createRulesService(deps: RulesDeps): RulesService {
       runtimes.get(key(deviceId, rule.id))?.timer?.cancel()
       runtimes.delete(key(deviceId, rule.id))
     }
+    memory.forget(deviceId)
+    fire.forget(deviceId)
+    online.delete(deviceId)
   }
 
   async function effective(scope: 'site' | 'device', scopeId: string): Promise<EffectiveRule[]> {
     const device = scope === 'device' ? directory.device(scopeId) : undefined
-    const rules = device ? RULE_CATALOG.filter((r) => r.deviceType === device.type) : RULE_CATALOG
+    const rules = device ? rulesFor(device.type) : RULE_CATALOG
     return rules.map((r) => {
       const resolved = device ? overrides.resolve(r, device) : overrides.resolveSite(r, scopeId)
       return { ...info(r), params: { ...resolved.params }, enabled: resolved.enabled, override: overrides.get(scope, scopeId, r.id) ?? null }
@@ -130,28 +200,42 @@ export function createRulesService(deps: RulesDeps): RulesService {
       overrides.load(await repos.ruleOverrides.all())
       // Alarms whose condition held at shutdown resume as active, so their clear is noticed.
       for (const alarm of await repos.alarms.listOpen()) {
-        if (alarm.active) runtimeOf(alarm.deviceId, alarm.ruleId).phase = { kind: 'active' }
+        if (alarm.active) runtimeOf(alarm.deviceId, alarm.ruleId).state.phase = { kind: 'active' }
+        countedAlarms.add(alarm.id)
+      }
+      for (const device of directory.all()) {
+        const live = liveState.get(device.id)
+        if (device.type === 'fire-panel' && live) fire.updatePanel(device, live.state)
       }
       unsubscribe.push(
-        events.on('DeviceChanged', (live) => { if (!live.online) freeze(live.deviceId) }),
+        events.on('DeviceChanged', onOnlineChanged),
         events.on('DeviceRegistryChanged', (e) => { if (e.deleted) forget(e.deviceId) }),
+        events.on('AlarmChanged', (alarm) => {
+          if (countedAlarms.has(alarm.id) || alarm.state === 'normal') return
+          countedAlarms.add(alarm.id)
+          onAlarmRaised(alarm.deviceId, alarm.ruleId)
+        }),
       )
+      recheck = clock.setInterval(recheckAll, RECHECK_MS)
     },
     async stop() {
       for (const off of unsubscribe.splice(0)) off()
+      recheck?.cancel()
       for (const rt of runtimes.values()) rt.timer?.cancel()
     },
     onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device) {
       const event = msg.kind === 'event' ? msg.fields : undefined
-      for (const rule of RULE_CATALOG) {
-        if (rule.deviceType !== device.type) continue
-        try {
-          evaluate(rule, device, live.state, event, msg.drill)
-        } catch (err) {
-          // A broken predicate must not stop the other rules or the pipeline.
-          logger.error({ err, ruleId: rule.id, deviceId: device.id }, 'rule evaluation failed')
-        }
+      const previous = memory.previous(device.id) ?? live.state
+      const rules = rulesFor(device.type)
+      const input: Input = { event, previous, drill: msg.drill }
+      const base = baseContext(device, live, input)
+      for (const rule of rules) {
+        if (!rule.stamps) continue
+        for (const k of rule.stamps({ ...base, params: rule.params })) memory.stamp(device.id, k, base.now)
       }
+      for (const rule of rules) safely(rule, device, live, input, base)
+      memory.setPrevious(device.id, live.state)
+      if (device.type === 'fire-panel') onFireSignal(device, live)
     },
     catalog: () => RULE_CATALOG.map(info),
     effective,

@@ -27,6 +27,7 @@ export function toAlarmRow(a: Alarm): Selectable<AlarmsTable> {
     occurrences: a.occurrences,
     work_order_ids: toJson(a.workOrderIds),
     drill: toBool(a.drill),
+    oos_work_order_id: a.outOfServiceWorkOrderId ?? null,
   }
 }
 
@@ -52,6 +53,8 @@ export function fromAlarmRow(r: Selectable<AlarmsTable>): Alarm {
     occurrences: Number(r.occurrences),
     workOrderIds: fromJson<string[]>(r.work_order_ids, []),
     drill: fromBool(r.drill),
+    // Only while out of service: the alarm object of CONTRACT.md §3 is unchanged otherwise.
+    ...(r.oos_work_order_id ? { outOfServiceWorkOrderId: r.oos_work_order_id } : {}),
   }
 }
 

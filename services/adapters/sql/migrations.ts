@@ -139,11 +139,111 @@ function initial(dialect: DialectName): Migration {
   }
 }
 
+// Issue #3 alarm management: out-of-service work orders, flood periods, history by time (KPIs).
+function alarmManagement(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('alarms').addColumn('oos_work_order_id', 'text').execute()
+      await db.schema.createIndex('alarms_oos_work_order_idx').on('alarms').column('oos_work_order_id').execute()
+      await db.schema.createIndex('alarm_history_at_idx').on('alarm_history').columns(['at']).execute()
+      await withId(db.schema.createTable('flood_periods'), dialect)
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('peak_count', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('flood_periods_site_idx').on('flood_periods').columns(['site_id', 'started_at']).execute()
+    },
+  }
+}
+
+// Issue #4 work orders: the work order with its append-only history and photo attachments, shifts
+// (who is on duty for dispatch) and notifications with their acknowledgements.
+function workOrders(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      let t = db.schema.createTable('work_orders').addColumn('id', 'text', (c) => c.primaryKey())
+      for (const col of ['site_id', 'title', 'skill', 'source', 'status', 'created_at', 'created_by', 'updated_at', 'rejected_by', 'breaches']) {
+        t = t.addColumn(col, 'text', (c) => c.notNull())
+      }
+      for (const col of [
+        'device_id', 'alarm_id', 'rule_id', 'description', 'assignee', 'due_intake_by', 'due_accept_by', 'due_arrive_by', 'due_specialist_arrive_by',
+        'due_resolve_by', 'appointment_at', 'assigned_at', 'accepted_at', 'arrived_at', 'started_at', 'completed_at', 'verified_at', 'closed_at',
+        'cancelled_at', 'result', 'open_key',
+      ]) t = t.addColumn(col, 'text')
+      await t
+        .addColumn('priority', 'integer', (c) => c.notNull())
+        .addColumn('escalation_level', 'integer', (c) => c.notNull())
+        .addColumn('drill', 'integer', (c) => c.notNull())
+        .execute()
+      // ARCHITECTURE.md "Durability": one open work order per (device, rule, skill), enforced by the
+      // database (NULL keys, i.e. closed or manual work orders, never collide in either dialect).
+      await db.schema.createIndex('work_orders_open_key_uq').on('work_orders').column('open_key').unique().execute()
+      await db.schema.createIndex('work_orders_site_created_idx').on('work_orders').columns(['site_id', 'created_at']).execute()
+      await db.schema.createIndex('work_orders_created_idx').on('work_orders').columns(['created_at', 'id']).execute()
+      await db.schema.createIndex('work_orders_assignee_idx').on('work_orders').columns(['assignee', 'status']).execute()
+      await db.schema.createIndex('work_orders_status_idx').on('work_orders').column('status').execute()
+      await db.schema.createIndex('work_orders_alarm_idx').on('work_orders').column('alarm_id').execute()
+      await withId(db.schema.createTable('work_order_history'), dialect)
+        .addColumn('work_order_id', 'text', (c) => c.notNull().references('work_orders.id'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('from_status', 'text')
+        .addColumn('to_status', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute()
+      await db.schema.createIndex('work_order_history_wo_idx').on('work_order_history').columns(['work_order_id', 'id']).execute()
+      await db.schema
+        .createTable('work_order_attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('work_order_id', 'text', (c) => c.notNull().references('work_orders.id'))
+        .addColumn('filename', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('uploaded_by', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('work_order_attachments_wo_idx').on('work_order_attachments').columns(['work_order_id', 'uploaded_at']).execute()
+      await db.schema
+        .createTable('shifts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('open_username', 'text')
+        .execute()
+      await db.schema.createIndex('shifts_open_uq').on('shifts').column('open_username').unique().execute()
+      await db.schema.createIndex('shifts_user_idx').on('shifts').columns(['username', 'started_at']).execute()
+      await db.schema
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('work_order_id', 'text')
+        .addColumn('site_id', 'text')
+        .addColumn('priority', 'integer')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('sent_count', 'integer', (c) => c.notNull())
+        .addColumn('acked_at', 'text')
+        .addColumn('acked_by', 'text')
+        .execute()
+      await db.schema.createIndex('notifications_recipient_idx').on('notifications').columns(['recipient', 'created_at']).execute()
+      await db.schema.createIndex('notifications_unacked_idx').on('notifications').columns(['acked_at']).execute()
+      await db.schema.createIndex('notifications_work_order_idx').on('notifications').columns(['work_order_id']).execute()
+    },
+  }
+}
+
 // Migrations see the schema as it was when they were written, not today's Database type.
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> {
   const migrator = new Migrator({
     db: db as unknown as Kysely<unknown>,
-    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect) }) },
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) {

@@ -70,6 +70,8 @@ export interface AlarmsTable {
   occurrences: number
   work_order_ids: Json
   drill: Bool
+  /** Migration 0002: the work order of an out-of-service alarm. */
+  oos_work_order_id: string | null
 }
 
 export interface AlarmHistoryTable {
@@ -116,6 +118,101 @@ export interface AuditTable {
   after: Json | null
 }
 
+export interface FloodPeriodsTable {
+  id: Generated<BigIntColumn>
+  site_id: string
+  started_at: string
+  ended_at: string | null
+  peak_count: number
+}
+
+/** Migration 0003 (issue #4): work orders, their history and attachments, shifts, notifications. */
+export interface WorkOrdersTable {
+  id: string
+  site_id: string
+  device_id: string | null
+  alarm_id: string | null
+  rule_id: string | null
+  title: string
+  description: string | null
+  priority: number
+  skill: string
+  source: string
+  status: string
+  assignee: string | null
+  escalation_level: number
+  drill: Bool
+  due_intake_by: string | null
+  due_accept_by: string | null
+  due_arrive_by: string | null
+  due_specialist_arrive_by: string | null
+  due_resolve_by: string | null
+  appointment_at: string | null
+  created_at: string
+  created_by: string
+  updated_at: string
+  assigned_at: string | null
+  accepted_at: string | null
+  arrived_at: string | null
+  started_at: string | null
+  completed_at: string | null
+  verified_at: string | null
+  closed_at: string | null
+  cancelled_at: string | null
+  result: string | null
+  rejected_by: Json
+  breaches: Json
+  /** `device|rule|skill` while a rule's work order is open, else null: the unique index that dedupes them. */
+  open_key: string | null
+}
+
+export interface WorkOrderHistoryTable {
+  id: Generated<BigIntColumn>
+  work_order_id: string
+  at: string
+  actor: string
+  action: string
+  from_status: string | null
+  to_status: string
+  note: string | null
+}
+
+export interface WorkOrderAttachmentsTable {
+  id: string
+  work_order_id: string
+  filename: string
+  content_type: string
+  size: BigIntColumn
+  uploaded_by: string
+  uploaded_at: string
+  path: string
+}
+
+export interface ShiftsTable {
+  id: string
+  username: string
+  started_at: string
+  ended_at: string | null
+  /** The username while the shift is open, else null: one open shift per person (unique index). */
+  open_username: string | null
+}
+
+export interface NotificationsTable {
+  id: string
+  recipient: string
+  kind: string
+  subject: string
+  at: string
+  created_at: string
+  work_order_id: string | null
+  site_id: string | null
+  priority: number | null
+  level: number
+  sent_count: number
+  acked_at: string | null
+  acked_by: string | null
+}
+
 export interface Database {
   users: UsersTable
   sites: SitesTable
@@ -123,7 +220,13 @@ export interface Database {
   device_states: DeviceStatesTable
   alarms: AlarmsTable
   alarm_history: AlarmHistoryTable
+  flood_periods: FloodPeriodsTable
   rule_overrides: RuleOverridesTable
   rejections: RejectionsTable
   audit: AuditTable
+  work_orders: WorkOrdersTable
+  work_order_history: WorkOrderHistoryTable
+  work_order_attachments: WorkOrderAttachmentsTable
+  shifts: ShiftsTable
+  notifications: NotificationsTable
 }

@@ -7,12 +7,16 @@ import { createAlarmRepo } from './alarms.repo.js'
 import { createAuditRepo } from './audit.repo.js'
 import { createDeviceStateRepo } from './device-states.repo.js'
 import { createDeviceRepo } from './devices.repo.js'
+import { createFloodPeriodRepo } from './flood-periods.repo.js'
 import { openSqlConnection, type SqlTarget } from './dialect.js'
 import { migrateToLatest } from './migrations.js'
 import { createRejectionRepo } from './rejections.repo.js'
 import { createRuleOverrideRepo } from './rule-overrides.repo.js'
 import { createSiteRepo } from './sites.repo.js'
 import { createUserRepo } from './users.repo.js'
+import { createNotificationRepo } from './notifications.repo.js'
+import { createShiftRepo } from './shifts.repo.js'
+import { createWorkOrderRepo } from './work-orders.repo.js'
 
 export type SqlReposOptions = SqlTarget & {
   /** Stamps createdAt/updatedAt; Vigil's clock so a scaled demo clock shows consistent times. */
@@ -37,9 +41,13 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     devices: createDeviceRepo(db, now),
     deviceStates: createDeviceStateRepo(db),
     alarms: createAlarmRepo(db),
+    floods: createFloodPeriodRepo(db),
     ruleOverrides: createRuleOverrideRepo(db),
     rejections: createRejectionRepo(db),
     audit: createAuditRepo(db),
+    workOrders: createWorkOrderRepo(db),
+    shifts: createShiftRepo(db),
+    notifications: createNotificationRepo(db),
     health: () => (closed ? { ok: false, detail: 'closed' } : health()),
     async close() {
       if (closed) return

@@ -4,9 +4,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ACTIVE_LIST_STATES, ALARM_STATES, type AlarmState, type Priority } from '../../core/model.js'
 import type { RouteOpts } from '../api-deps.js'
-import { assertVisible, principalOf, requirePermission, siteScope } from '../auth.js'
+import { MAX_SHELVE_MINUTES } from '../../core/alarms/alarm-management.js'
+import { assertVisible, canSeeSite, principalOf, requirePermission, siteScope, visibleSites } from '../auth.js'
+import { isAllowed } from '../permissions.js'
 import { emptyPage, pageRequest } from '../paging.js'
-import { Alarm, errorResponses, IdParams, Page, PageQuery, StringEnum } from '../schemas.js'
+import { Alarm, errorResponses, FloodStatus, IdParams, Page, PageQuery, StringEnum } from '../schemas.js'
 
 export const ALARM_LIST_FILTERS = ['active', 'all', 'shelved', 'suppressed', 'out-of-service'] as const
 type AlarmListFilter = (typeof ALARM_LIST_FILTERS)[number]
@@ -48,6 +50,21 @@ export const alarmRoutes: FastifyPluginAsyncTypebox<RouteOpts> = async (app, { d
     )
   })
 
+  // A static path: fastify matches it before `/alarms/:id`.
+  app.get('/alarms/flood', {
+    onRequest: requirePermission('alarms.read'),
+    schema: {
+      tags: ['alarms'], summary: 'Alarm-flood mode per site (DOMAIN.md §4.3): >10 new annunciated alarms in 10 min; ends below 5',
+      querystring: Type.Object({ siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      response: { 200: Type.Object({ items: Type.Array(FloodStatus) }), ...errorResponses(400, 401) },
+    },
+  }, async (req) => {
+    const user = principalOf(req)
+    if (req.query.siteId !== undefined) return { items: canSeeSite(user, req.query.siteId) ? [deps.alarms.floodStatus(req.query.siteId)] : [] }
+    const sites = await deps.repos.sites.list({ siteIds: visibleSites(user) }, { limit: 1000 })
+    return { items: sites.items.map((site) => deps.alarms.floodStatus(site.id)) }
+  })
+
   app.get('/alarms/:id', {
     onRequest: requirePermission('alarms.read'),
     schema: { tags: ['alarms'], summary: 'One alarm with its history', params: IdParams, response: { 200: Alarm, ...errorResponses(401, 404) } },
@@ -77,5 +94,70 @@ export const alarmRoutes: FastifyPluginAsyncTypebox<RouteOpts> = async (app, { d
     const user = principalOf(req)
     await visibleAlarm(user, req.params.id)
     return deps.alarms.reset(req.params.id, user.username, req.body.note)
+  })
+}
+
+export const alarmManagementRoutes: FastifyPluginAsyncTypebox<RouteOpts> = async (app, { deps }) => {
+  const visibleAlarm = async (user: Parameters<typeof assertVisible>[0], id: string) =>
+    assertVisible(user, await deps.alarms.get(id), 'ALARM_NOT_FOUND', `alarm ${id}`)
+
+  app.post('/alarms/:id/shelve', {
+    onRequest: requirePermission('alarms.shelve-p3p4'),
+    schema: {
+      tags: ['alarms'], summary: 'Shelve (DOMAIN.md §4.2 A9): at most 8 h with a reason; P1 never (409), P2 supervisor and up (403)', params: IdParams,
+      body: Type.Object({
+        minutes: Type.Integer({ minimum: 1, maximum: MAX_SHELVE_MINUTES, description: `1 to ${MAX_SHELVE_MINUTES}` }),
+        reason: Type.String({ minLength: 1, maxLength: 2000 }),
+      }, { additionalProperties: false }),
+      response: { 200: Alarm, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    const user = principalOf(req)
+    await visibleAlarm(user, req.params.id)
+    const { minutes, reason } = req.body
+    // The P2 rule is checked by the service against the alarm's priority at that moment.
+    return deps.alarms.shelve(req.params.id, user.username, { minutes, reason, mayShelveP2: isAllowed(user, 'alarms.shelve-p2') })
+  })
+
+  app.post('/alarms/:id/unshelve', {
+    onRequest: requirePermission('alarms.shelve-p3p4'),
+    schema: {
+      tags: ['alarms'], summary: 'Unshelve (A10): unacked again if the condition holds, else normal', params: IdParams,
+      body: Type.Object({}, { additionalProperties: false }),
+      response: { 200: Alarm, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    const user = principalOf(req)
+    await visibleAlarm(user, req.params.id)
+    return deps.alarms.unshelve(req.params.id, user.username)
+  })
+
+  app.post('/alarms/:id/out-of-service', {
+    onRequest: requirePermission('alarms.out-of-service'),
+    schema: {
+      tags: ['alarms'], summary: 'Out of service under a work order (A12); returns when the work order closes', params: IdParams,
+      body: Type.Object({
+        workOrderId: Type.String({ minLength: 1, maxLength: 128 }),
+        reason: Type.String({ minLength: 1, maxLength: 2000 }),
+      }, { additionalProperties: false }),
+      response: { 200: Alarm, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    const user = principalOf(req)
+    await visibleAlarm(user, req.params.id)
+    return deps.alarms.outOfService(req.params.id, user.username, req.body)
+  })
+
+  app.post('/alarms/:id/return-to-service', {
+    onRequest: requirePermission('alarms.out-of-service'),
+    schema: {
+      tags: ['alarms'], summary: 'Return to service (A12): unacked again if the condition holds, else normal', params: IdParams,
+      body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+      response: { 200: Alarm, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (req) => {
+    const user = principalOf(req)
+    await visibleAlarm(user, req.params.id)
+    return deps.alarms.returnToService(req.params.id, user.username, req.body.note ?? null)
   })
 }

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AppError } from '../../core/errors.js'
+import { parseSlaOverrides } from '../../core/work-orders/sla.js'
 import type { Site, User } from '../../core/model.js'
 import type { RouteOpts } from '../api-deps.js'
 import { canSeeSite, principalOf, requirePermission, visibleSites } from '../auth.js'
@@ -58,6 +59,9 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOpts> = async (app, { de
     const user = principalOf(req)
     const before = await getVisible(user, req.params.id)
     if (req.body.timezone !== undefined) assertTimezone(req.body.timezone)
+    // A typo in an SLA override would silently leave the default clocks running (DOMAIN.md §2).
+    const sla = req.body.sla === undefined ? null : parseSlaOverrides(req.body.sla)
+    if (sla && !sla.ok) throw new AppError('VALIDATION_FAILED', 'invalid SLA overrides', { field: 'sla', errors: sla.errors })
     const site = await sites.update(req.params.id, {
       name: req.body.name, timezone: req.body.timezone, settings: req.body.sla === undefined ? undefined : { sla: req.body.sla },
     })

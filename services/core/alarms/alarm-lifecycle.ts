@@ -1,40 +1,41 @@
 // The ISA-18.2 alarm state machine (DOMAIN.md §4.2), pure. Each transition returns the new alarm
-// and the history entry to append, or the error code the API answers with.
-import type { ErrorCode } from '../errors.js'
-import type { Alarm, AlarmHistoryEntry, AlarmState } from '../model.js'
+// and the history entry to append, or the error code the API answers with. The basic lifecycle
+// (A1-A8) is here; shelving, suppression, out-of-service and escalation are in alarm-management.ts.
+import type { Alarm, AlarmHistoryEntry } from '../model.js'
+import { hiddenConditionChange, manageAlarm, type ManagementInput } from './alarm-management.js'
+import { iso, isHidden, moved, refused, SYSTEM, unchanged, type TransitionResult } from './alarm-transition.js'
+
+export type { TransitionResult } from './alarm-transition.js'
 
 export type AlarmInput =
-  | { kind: 'condition-true'; at: number; latched: boolean }
+  /** `chattering`: the chattering tracker says this activation is a silent repeat (DOMAIN.md §4.3). */
+  | { kind: 'condition-true'; at: number; latched: boolean; chattering?: boolean }
   | { kind: 'condition-false'; at: number; latched: boolean }
   | { kind: 'ack'; at: number; actor: string; note: string | null }
   | { kind: 'reset'; at: number; actor: string; note: string }
+  | ManagementInput
 
-export type TransitionResult =
-  | { ok: true; alarm: Alarm; entry: AlarmHistoryEntry | null }
-  | { ok: false; code: ErrorCode; message: string }
+/** A7: the condition returning to an alarm waiting as rtn-unacked or latched re-annunciates it. */
+export const isReactivation = (alarm: Alarm): boolean => !alarm.active && (alarm.state === 'rtn-unacked' || alarm.state === 'latched')
 
-const iso = (ms: number): string => new Date(ms).toISOString()
-const SYSTEM = 'system'
+/** History actions of an annunciation (A1 raise, A7 reactivation) that counts for the flood and the alarm load. */
+export const ANNUNCIATING_ACTIONS = ['raised', 'reactivated'] as const
+/** The same, counted silently because the alarm is chattering (DOMAIN.md §4.3). */
+export const CHATTERING_ACTIONS = ['raised-chattering', 'reactivated-chattering'] as const
 
-function moved(alarm: Alarm, to: AlarmState, patch: Partial<Alarm>, at: number, actor: string, action: string, note: string | null): TransitionResult {
-  const next: Alarm = { ...alarm, ...patch, state: to }
-  const entry: AlarmHistoryEntry = { at: iso(at), actor, action, from: alarm.state, to, note }
-  return { ok: true, alarm: next, entry }
-}
-
-const unchanged = (alarm: Alarm): TransitionResult => ({ ok: true, alarm, entry: null })
-const refused = (code: ErrorCode, message: string): TransitionResult => ({ ok: false, code, message })
+const CHATTERING_NOTE = 'chattering: ≥3 activations within 60 s, counted silently'
 
 export function transitionAlarm(alarm: Alarm, input: AlarmInput): TransitionResult {
   switch (input.kind) {
     case 'condition-true':
+      if (isHidden(alarm.state)) return hiddenConditionChange(alarm, true, input.at)
       // A1/A7: the condition returns; counted as a new occurrence of the same alarm.
-      if (alarm.active) return unchanged(alarm)
-      if (alarm.state === 'rtn-unacked' || alarm.state === 'latched') {
-        return moved(alarm, 'unacked', { active: true, acked: false, occurrences: alarm.occurrences + 1, clearedAt: null }, input.at, SYSTEM, 'reactivated', null)
-      }
-      return unchanged(alarm)
+      if (!isReactivation(alarm)) return unchanged(alarm)
+      return moved(alarm, 'unacked',
+        { active: true, acked: false, occurrences: alarm.occurrences + 1, clearedAt: null, ...(input.chattering ? { chattering: true } : {}) },
+        input.at, SYSTEM, input.chattering ? 'reactivated-chattering' : 'reactivated', input.chattering ? CHATTERING_NOTE : null)
     case 'condition-false':
+      if (isHidden(alarm.state)) return hiddenConditionChange(alarm, false, input.at)
       if (!alarm.active) return unchanged(alarm)
       if (input.latched) {
         // A5: latching rules wait for an "end of alarm" reset instead of returning to normal.
@@ -57,6 +58,16 @@ export function transitionAlarm(alarm: Alarm, input: AlarmInput): TransitionResu
       const patch = alarm.acked ? {} : { acked: true, ackedAt: iso(input.at), ackedBy: input.actor }
       return moved(alarm, 'normal', patch, input.at, input.actor, 'reset', input.note)
     }
+    case 'shelve':
+    case 'unshelve':
+    case 'shelve-expired':
+    case 'suppress':
+    case 'unsuppress':
+    case 'out-of-service':
+    case 'return-to-service':
+    case 'escalate':
+    case 'chattering-cleared':
+      return manageAlarm(alarm, input)
   }
 }
 
@@ -70,14 +81,18 @@ export interface NewAlarmInput {
   title: string
   drill: boolean
   at: number
+  /** Raised while its (device, rule) is chattering: flagged and counted silently (DOMAIN.md §4.3). */
+  chattering?: boolean
 }
 
 export function newAlarm(i: NewAlarmInput): { alarm: Alarm; entry: AlarmHistoryEntry } {
   const at = iso(i.at)
+  const chattering = i.chattering === true
   const alarm: Alarm = {
     id: i.id, siteId: i.siteId, deviceId: i.deviceId, deviceType: i.deviceType, ruleId: i.ruleId, priority: i.priority,
-    title: i.title, active: true, acked: false, state: 'unacked', shelvedUntil: null, chattering: false, emergencyId: null,
+    title: i.title, active: true, acked: false, state: 'unacked', shelvedUntil: null, chattering, emergencyId: null,
     raisedAt: at, ackedAt: null, ackedBy: null, clearedAt: null, occurrences: 1, workOrderIds: [], drill: i.drill,
   }
-  return { alarm, entry: { at, actor: SYSTEM, action: 'raised', from: null, to: 'unacked', note: null } }
+  const entry: AlarmHistoryEntry = { at, actor: SYSTEM, action: chattering ? 'raised-chattering' : 'raised', from: null, to: 'unacked', note: chattering ? CHATTERING_NOTE : null }
+  return { alarm, entry }
 }
