@@ -23,6 +23,13 @@ function run(cmd, args, what, env = {}) {
   if (r.status !== 0) fail(`${what} failed: \`${[cmd, ...args].join(' ')}\` exited with ${r.status}`)
 }
 
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/bin', '/usr/sbin'])) {
+    if (dir && existsSync(path.join(dir, name))) return path.join(dir, name)
+  }
+  return null
+}
+
 // The browser test drives Debian's chromium through playwright-core (STACK.md "Chromium and Playwright").
 if (!existsSync(CHROMIUM)) {
   if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) fail(`${CHROMIUM} is missing and this is not a Debian-like system: install Chromium there`)
@@ -32,6 +39,21 @@ if (!existsSync(CHROMIUM)) {
   run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], 'installing chromium', aptEnv)
   if (!existsSync(CHROMIUM)) fail(`apt-get installed chromium but ${CHROMIUM} is still missing`)
   say(`installed chromium (${CHROMIUM})`)
+}
+
+// The InfluxDB tests start their own influxd (tests/helpers/influx-server.ts) from Debian's
+// `influxdb` package, 1.6.7 (issue #5). The package's system service is not used: each test run
+// gets a private instance on a free port, so nothing here starts it.
+const influxd = findOnPath('influxd')
+if (influxd === null) {
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) fail('influxd is missing and this is not a Debian-like system: install InfluxDB 1.x there')
+  if (process.getuid?.() !== 0) fail('influxd is missing: run `sudo apt-get install -y influxdb` (installing needs root)')
+  const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update'], 'apt-get update', aptEnv)
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'influxdb'], 'installing influxdb', aptEnv)
+  const installed = findOnPath('influxd')
+  if (installed === null) fail('apt-get installed influxdb but influxd is still not on the PATH')
+  say(`installed influxdb (${installed})`)
 }
 
 // The dashboard is served from dashboard/dist; `npm ci` builds it in `prepare`, a fresh checkout
