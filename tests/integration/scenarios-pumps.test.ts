@@ -202,13 +202,14 @@ describe('a station that falls silent mid-condition (DOMAIN.md §2, issue #3 ite
     await hold(dev, 30, { outletP: 0.34 })
     await dev.send('status', { online: false })
     await clock.advance(300_000)
-    expect(await rules(dev)).toEqual([])
+    // "the timer freezes and the offline rule fires instead" (DOMAIN.md §2).
+    expect(await rules(dev)).toEqual(['PU-13'])
 
     // 30 s of the 60 s delay ran before the station went silent; the other 30 s run now.
     await dev.send('status', { online: true })
     await dev.send('telemetry', { outletP: 0.34 })
     await hold(dev, 29, { outletP: 0.34 })
-    expect(await rules(dev)).toEqual([])
+    expect(await rules(dev)).toEqual(['PU-13'])
     await hold(dev, 1, { outletP: 0.34 })
     expect(await waitAlarm(dev, 'PU-01')).toMatchObject({ priority: 2, state: 'unacked' })
   })
