@@ -1,5 +1,5 @@
 // Every REST call the dashboard makes (CONTRACT.md §3). Components never fetch (STYLE.md).
-import type { Alarm, Device, DeviceLive, Page, Site, User } from './types.js'
+import type { Alarm, Device, DeviceLive, FloodStatus, HistoryPoint, Page, Site, User } from './types.js'
 
 export class ApiError extends Error {
   constructor(
@@ -70,4 +70,21 @@ export const api = {
   state: async (token: string, siteId: string | null) => liveList(await request<unknown>('GET', `/state?${q(siteId)}`, token)),
   activeAlarms: (token: string, siteId: string | null) => all<Alarm>(`/alarms?state=active&${q(siteId)}`, token),
   ack: (token: string, id: string) => request<Alarm>('POST', `/alarms/${encodeURIComponent(id)}/ack`, token, {}),
+  /** Shelved, suppressed and out-of-service alarms: hidden from the active list, shown on their own tabs. */
+  alarmsInState: (token: string, state: HiddenListState, siteId: string | null) => all<Alarm>(`/alarms?state=${state}&${q(siteId)}`, token),
+  /** One alarm with its `history`. */
+  alarm: (token: string, id: string) => request<Alarm>('GET', `/alarms/${encodeURIComponent(id)}`, token),
+  alarmAction: (token: string, id: string, action: AlarmAction, body: object) =>
+    request<Alarm>('POST', `/alarms/${encodeURIComponent(id)}/${action}`, token, body),
+  flood: async (token: string, siteId: string | null) => (await request<{ items: FloodStatus[] }>('GET', `/alarms/flood?${q(siteId)}`, token)).items,
+  history: async (token: string, deviceId: string, field: string, range: { from: number; to: number; every?: string; agg?: 'mean' | 'min' | 'max' | 'last' }) => {
+    const params = new URLSearchParams({ field, from: String(range.from), to: String(range.to) })
+    if (range.every) params.set('every', range.every)
+    if (range.agg) params.set('agg', range.agg)
+    return (await request<{ field: string; points: HistoryPoint[] }>('GET', `/devices/${encodeURIComponent(deviceId)}/telemetry?${params}`, token)).points
+  },
 }
+
+export type HiddenListState = 'shelved' | 'suppressed' | 'out-of-service'
+/** CONTRACT.md §3 alarm actions other than ack. */
+export type AlarmAction = 'reset' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service'

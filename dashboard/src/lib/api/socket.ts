@@ -12,6 +12,8 @@ export interface LiveHandlers {
   onError(err: Error): void
   onDevice: ServerToClientEvents['device']
   onAlarm: ServerToClientEvents['alarm']
+  onFlood: ServerToClientEvents['flood']
+  onAccess: ServerToClientEvents['access']
 }
 
 export function connectLive(token: string, siteIds: () => string[], h: LiveHandlers): LiveSocket {
@@ -43,5 +45,7 @@ export function connectLive(token: string, siteIds: () => string[], h: LiveHandl
   })
   socket.on('device', h.onDevice)
   socket.on('alarm', h.onAlarm)
+  socket.on('flood', h.onFlood)
+  socket.on('access', h.onAccess)
   return socket
 }

@@ -1,12 +1,12 @@
 // Vigil's public wire shapes as the dashboard sees them (CONTRACT.md §3 and §4). The domain
 // objects are the server's own types (type-only imports, erased from the bundle), so the wall
 // display cannot drift from what the API sends.
-import type { Alarm, FlatState, Role } from '../../../../services/core/model.js'
+import type { Alarm, FlatState, FloodStatus, Role } from '../../../../services/core/model.js'
 import type { DeviceType } from '../../../../services/core/device-types.js'
 import type { SubscribeAck as WireSubscribeAck } from '../../../../services/realtime/socket-events.js'
 
 export type { DeviceType } from '../../../../services/core/device-types.js'
-export type { Alarm, AlarmState, FlatState, Priority, Role, StateValue } from '../../../../services/core/model.js'
+export type { Alarm, AlarmHistoryEntry, AlarmState, FlatState, FloodStatus, Priority, Role, StateValue } from '../../../../services/core/model.js'
 
 export interface User {
   username: string
@@ -47,10 +47,32 @@ export interface Page<T> {
 
 export type SubscribeAck = WireSubscribeAck
 
+/** One point of GET /devices/{id}/telemetry (CONTRACT.md §3 "telemetry history"). */
+export interface HistoryPoint {
+  t: number
+  v: unknown
+}
+
+/**
+ * One access-control event as the wall may show it: the credential reduced to its token suffix
+ * (DOMAIN.md §7.3). No server part sends it yet (the access-event feed belongs to issue #7); the
+ * socket listens for it so the ticker shows credentials as soon as one does.
+ */
+export interface AccessEvent {
+  deviceId: string
+  siteId: string
+  event: string
+  at: string
+  credential?: { type?: string; tokenSuffix?: string }
+  reason?: string
+}
+
 /** The one typed event map of the socket (CONTRACT.md §4). */
 export interface ServerToClientEvents {
   device: (payload: DeviceLive) => void
   alarm: (alarm: Alarm) => void
+  flood: (status: FloodStatus) => void
+  access: (event: AccessEvent) => void
 }
 export interface ClientToServerEvents {
   subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void

@@ -4,10 +4,16 @@
 // while the link was down or the list was loading is lost.
 import { api, ApiError } from '../api/http.js'
 import { connectLive, type LiveSocket } from '../api/socket.js'
-import type { Alarm, Device, DeviceLive, Site } from '../api/types.js'
-import { AlarmBoard } from './alarms.svelte.js'
+import type { AccessEvent, Alarm, Device, DeviceLive, Site } from '../api/types.js'
+import { tileLook } from '../device-view.js'
+import { accessChanges, accessEventEntry } from '../access-view.js'
+import { AccessTicker } from './access-ticker.svelte.js'
+import { AlarmDesk } from './alarm-desk.svelte.js'
+import { AlarmBoard, HIDDEN_STATES } from './alarms.svelte.js'
 import { Connection } from './connection.svelte.js'
+import { DeviceStatusIndex } from './device-status.svelte.js'
 import { DeviceBoard } from './devices.svelte.js'
+import { FloodBoard } from './flood.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -17,6 +23,10 @@ const ACK_EVENT_GRACE_MS = 5000
 export class Wall {
   devices = new DeviceBoard()
   alarms = new AlarmBoard()
+  status = new DeviceStatusIndex()
+  flood = new FloodBoard()
+  access = new AccessTicker()
+  desk: AlarmDesk
   connection = new Connection()
   sites = $state<Site[]>([])
   /** A site id, or ALL_SITES. */
@@ -33,7 +43,9 @@ export class Wall {
   constructor(
     private readonly session: Session,
     private readonly toasts: Toasts,
-  ) {}
+  ) {
+    this.desk = new AlarmDesk(session, this.alarms, (err) => this.handleError(err))
+  }
 
   /** Starts (or restarts, for another site) the display. `wanted` comes from the URL. */
   async start(wanted: string | null): Promise<void> {
@@ -55,6 +67,8 @@ export class Wall {
       this.devices.replaceMeta(devices)
       for (const l of live) this.devices.applyLive(l)
       this.alarms.replace(alarms)
+      this.access.clear()
+      this.#restatusAll()
       if (this.sites.length === 0) this.sites = [...new Set(devices.map((d) => d.siteId))].map((id) => ({ id, name: id }))
       this.loaded = true
       this.#connect(token, gen)
@@ -123,13 +137,38 @@ export class Wall {
       onError: (err) => this.handleError(err),
       onDevice: (l) => this.#applyDevice(l),
       onAlarm: (a) => this.#applyAlarm(a),
+      onFlood: (f) => this.flood.apply(f),
+      onAccess: (e: AccessEvent) => this.access.push([accessEventEntry(e)]),
     })
+  }
+
+  /** The shelved, suppressed and out-of-service lists and the flood state, after every (re)connect. */
+  async #reloadSecondary(token: string, gen: number): Promise<void> {
+    const filter = this.siteId === ALL_SITES ? null : this.siteId
+    try {
+      const [floods, ...hidden] = await Promise.all([api.flood(token, filter), ...HIDDEN_STATES.map((s) => api.alarmsInState(token, s, filter))])
+      if (gen !== this.#generation) return
+      this.flood.replace(floods)
+      HIDDEN_STATES.forEach((s, i) => this.alarms.replaceHidden(s, hidden[i] ?? []))
+    } catch (err) {
+      this.handleError(err)
+    }
+  }
+
+  #restatus(deviceId: string): void {
+    if (!this.devices.meta.has(deviceId)) return
+    this.status.set(deviceId, tileLook(this.devices.live.get(deviceId), this.alarms.byDevice.get(deviceId)).status)
+  }
+
+  #restatusAll(): void {
+    this.status.retain(new Set(this.devices.meta.keys()))
+    for (const id of this.devices.meta.keys()) this.#restatus(id)
   }
 
   async #reloadAlarms(token: string, gen: number): Promise<void> {
     this.#alarmBuffer = []
     try {
-      const alarms = await api.activeAlarms(token, this.siteId === ALL_SITES ? null : this.siteId)
+      const [alarms] = await Promise.all([api.activeAlarms(token, this.siteId === ALL_SITES ? null : this.siteId), this.#reloadSecondary(token, gen)])
       if (gen !== this.#generation) return
       this.alarms.replace(alarms)
     } catch (err) {
@@ -138,17 +177,29 @@ export class Wall {
       const buffered = this.#alarmBuffer ?? []
       this.#alarmBuffer = null
       for (const a of buffered) this.alarms.upsert(a)
+      this.#restatusAll()
     }
   }
 
   #applyAlarm(alarm: Alarm): void {
-    if (this.#alarmBuffer) this.#alarmBuffer.push(alarm)
-    else this.alarms.upsert(alarm)
+    if (this.#alarmBuffer) return void this.#alarmBuffer.push(alarm)
+    const before = this.alarms.get(alarm.id)
+    this.alarms.upsert(alarm)
+    this.#restatus(alarm.deviceId)
+    this.desk.changed(alarm)
+    // Access alarms belong in the door ticker too (AC-01 forced open, AC-02 held, AC-03 denials).
+    if (alarm.deviceType === 'access-door' && alarm.state === 'unacked' && before?.state !== 'unacked') {
+      this.access.push([{ id: `alarm:${alarm.id}:${alarm.occurrences}`, at: Date.parse(alarm.raisedAt), deviceId: alarm.deviceId, text: `${alarm.ruleId} ${alarm.title}`, tone: alarm.priority <= 2 ? 'alarm' : 'warn', credential: null }])
+    }
   }
 
   #applyDevice(l: DeviceLive): void {
+    const before = this.devices.live.get(l.deviceId)
     this.devices.applyLive(l)
+    const after = this.devices.live.get(l.deviceId)
+    if (l.type === 'access-door' && after && after !== before) this.access.push(accessChanges(before, after, l.ts ? Date.parse(l.ts) : Date.now()))
     if (!this.devices.meta.has(l.deviceId)) void this.#fetchMeta(l.deviceId)
+    else this.#restatus(l.deviceId)
   }
 
   /** A device registered after the page loaded: fetch its name and location once. */
@@ -159,6 +210,7 @@ export class Wall {
     try {
       const d: Device = await api.device(token, id)
       this.devices.addMeta(d)
+      this.#restatus(id)
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) this.handleError(err)
     } finally {
