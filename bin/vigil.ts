@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err))
   }
-  process.stdout.write(JSON.stringify({ event: 'listening', mqtt: vigil.ports.mqtt, http: vigil.ports.http }) + '\n')
+  process.stdout.write(JSON.stringify({ event: 'listening', mqtt: vigil.ports.mqtt, http: vigil.ports.http, ...(vigil.ports.mqtts !== null ? { mqtts: vigil.ports.mqtts } : {}) }) + '\n')
   if (vigil.generatedAdminPassword) {
     process.stdout.write(`Created user "admin" with the generated password ${vigil.generatedAdminPassword} (shown once; set VIGIL_ADMIN_PASSWORD to choose it)\n`)
   }

@@ -8,11 +8,12 @@ import type { Clock } from '../../services/core/clock.js'
 import type { DeviceDirectory } from '../../services/devices/device-directory.js'
 import type { DeviceSecrets } from '../../services/devices/device-secrets.js'
 import type { ConnectionRegistry } from '../connection-registry.js'
+import { createAuthThrottle, type AuthThrottle } from '../../services/security/auth-throttle.js'
 
 export const BAD_USERNAME_OR_PASSWORD = 4
 export const NOT_AUTHORIZED = 5
 
-export type AuthRefusal = 'missing-credentials' | 'unknown-device' | 'bad-secret' | 'client-id-in-use'
+export type AuthRefusal = 'missing-credentials' | 'unknown-device' | 'bad-secret' | 'client-id-in-use' | 'throttled'
 
 export interface AuthenticateDeps {
   directory: DeviceDirectory
@@ -21,6 +22,8 @@ export interface AuthenticateDeps {
   metrics: Metrics
   clock: Clock
   logger: Logger
+  /** Refuses, unchecked, device ids and addresses that keep failing (issue #7); one per broker by default. */
+  throttle?: AuthThrottle
 }
 
 function refusal(returnCode: number, message: string): AuthenticateError {
@@ -31,6 +34,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
 
 export function createAuthenticate(deps: AuthenticateDeps): NonNullable<AedesOptions['authenticate']> {
   const { directory, secrets, registry, metrics, clock, logger } = deps
+  const throttle = deps.throttle ?? createAuthThrottle(clock)
 
   function secretMatches(deviceId: string, password: string): boolean {
     const entry = directory.get(deviceId)
@@ -43,14 +47,29 @@ export function createAuthenticate(deps: AuthenticateDeps): NonNullable<AedesOpt
   return (client, username, password, done) => {
     const refuse = (reason: AuthRefusal, code: number): void => {
       metrics.mqttAuthRefused.inc({ reason })
-      logger.info({ clientId: client.id, deviceId: username, reason }, 'MQTT connection refused')
+      // A throttled brute force would otherwise write a log line per guess; the counter keeps the count.
+      logger[reason === 'throttled' ? 'debug' : 'info']({ clientId: client.id, deviceId: username, reason }, 'MQTT connection refused')
       done(refusal(code, reason), null)
     }
     if (username === undefined || username === '' || password === undefined || password.length === 0) {
       return refuse('missing-credentials', BAD_USERNAME_OR_PASSWORD)
     }
-    if (directory.get(username) === undefined) return refuse('unknown-device', BAD_USERNAME_OR_PASSWORD)
-    if (!secretMatches(username, password.toString('utf8'))) return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+    const address = (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress
+    const verdict = throttle.check(username, address)
+    if (verdict.throttled) {
+      // Refused before the secret is looked at: a brute force gets no answer about its guesses.
+      metrics.mqttAuthThrottled.inc({ key: verdict.key })
+      return refuse('throttled', BAD_USERNAME_OR_PASSWORD)
+    }
+    if (directory.get(username) === undefined) {
+      throttle.failed(username, address)
+      return refuse('unknown-device', BAD_USERNAME_OR_PASSWORD)
+    }
+    if (!secretMatches(username, password.toString('utf8'))) {
+      throttle.failed(username, address)
+      return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+    }
+    throttle.succeeded(username, address)
     // MQTT-3.1.4-2 lets a new connection take over a client id; only the same device may do that,
     // or one device could knock another off the broker.
     const owner = registry.ownerOfClientId(client.id)
