@@ -22,6 +22,10 @@ export interface Config {
   tlsKey: string | null
   mqttsPort: number
   logLevel: string
+  /** Per-device MQTT message rate (issue #7 "Limits"): token bucket; perSecond 0 turns it off. */
+  deviceRate: { perSecond: number; burst: number }
+  /** Webhook notifier (issue #4 part 2): POST each notification here, signed with the secret; null = off. */
+  webhook: { url: string; secret: string } | null
 }
 
 /**
@@ -57,6 +61,16 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | null {
 
 // InfluxDB names go into InfluxQL identifiers and URLs: keep them to plain names.
 const INFLUX_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+
+/** VIGIL_WEBHOOK_URL turns the webhook notifier on; it needs VIGIL_WEBHOOK_SECRET to sign with. */
+function webhookConfig(env: NodeJS.ProcessEnv): { url: string; secret: string } | null {
+  const url = optional(env, 'VIGIL_WEBHOOK_URL')
+  if (url === null) return null
+  if (!/^https?:\/\//.test(url)) throw new ConfigError(`VIGIL_WEBHOOK_URL must be an http(s) URL, got ${url}`)
+  const secret = optional(env, 'VIGIL_WEBHOOK_SECRET')
+  if (secret === null) throw new ConfigError('VIGIL_WEBHOOK_URL needs VIGIL_WEBHOOK_SECRET to sign the requests')
+  return { url, secret }
+}
 
 function influxConfig(env: NodeJS.ProcessEnv): InfluxConfig | null {
   const url = optional(env, 'VIGIL_INFLUX_URL')
@@ -104,6 +118,24 @@ function spoolMaxBytes(env: NodeJS.ProcessEnv): number {
   return Math.max(4096, Math.round(mb * 1024 * 1024))
 }
 
+/**
+ * VIGIL_DEVICE_RATE (messages/s sustained per device, default 50, 0 = off) and VIGIL_DEVICE_BURST
+ * (default 5000: a device replaying its buffer after an outage fits in it).
+ */
+function deviceRate(env: NodeJS.ProcessEnv): { perSecond: number; burst: number } {
+  const num = (name: string, dflt: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return dflt
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < 0 || n > 1_000_000) throw new ConfigError(`${name}=${raw} must be a number from 0 to 1000000`)
+    return n
+  }
+  const perSecond = num('VIGIL_DEVICE_RATE', 50)
+  const burst = num('VIGIL_DEVICE_BURST', 5000)
+  if (perSecond > 0 && burst < 1) throw new ConfigError('VIGIL_DEVICE_BURST must be at least 1')
+  return { perSecond, burst }
+}
+
 /** `defaults` fill variables the environment leaves unset (the demo logs less, for instance). */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, defaults: Record<string, string> = {}): Readonly<Config> {
   const env: NodeJS.ProcessEnv = { ...defaults }
@@ -132,6 +164,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     databaseUrl,
     influxUrl: optional(env, 'VIGIL_INFLUX_URL'),
     influx: influxConfig(env),
+    webhook: webhookConfig(env),
+    deviceRate: deviceRate(env),
     spoolMaxBytes: spoolMaxBytes(env),
     redisUrl: optional(env, 'VIGIL_REDIS_URL'),
     tlsCert,

@@ -69,6 +69,17 @@ export interface RulesService extends RuleEngine {
   setOverride(scope: 'site' | 'device', scopeId: string, ruleId: string, patch: { enabled?: boolean | undefined; params?: Record<string, number> | undefined }, actor: string): Promise<EffectiveRule>
 }
 
+/**
+ * DOMAIN.md §4.2 A8: a latched P1 alarm is reset only when its linked work order is on site or later;
+ * the work-order service provides this (issue #4 part 2) and the alarm service asks it before a reset.
+ */
+export interface AlarmResetGuard {
+  /** Throws AppError ALARM_RESET_NEEDS_ON_SITE when the reset must wait. */
+  check(alarm: Alarm, note: string): Promise<void>
+  /** After the reset was committed (EL-03 ended by voice contact: its work order is cancelled with the note). */
+  afterReset(alarm: Alarm, actor: string, note: string): Promise<void>
+}
+
 export interface AlarmService {
   list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
   /** With history. */

@@ -2,6 +2,7 @@
 // listens on ports. `startVigil` is what `vigil all` runs and what the tests start on port 0.
 import { mkdirSync } from 'node:fs'
 import net from 'node:net'
+import tls from 'node:tls'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
@@ -30,7 +31,18 @@ import { createRealtime } from './realtime/realtime.service.js'
 import { createRulesService } from './rules/rules.service.js'
 import { loadOrCreateSecretKey } from './secret-key.js'
 import { createUserService } from './users/user.service.js'
+import { createTokenRevocations } from './security/token-revocations.js'
+import { createRequestContext, withRequestAddress } from './security/request-context.js'
+import { createAccessEventRecorder } from './security/access-events.js'
+import { createDeviceRateLimiter } from './security/device-rate-limiter.js'
+import { siteRoom } from './realtime/subscription.js'
+import { loadTls } from './security/tls.js'
+import { createSocketSessionGuard, type SocketSessionGuard } from './security/socket-sessions.js'
 import { createWorkOrderServices, type WorkOrderServices } from './work-orders/work-orders.js'
+import { createEmergencyService, type EmergencyService } from './emergencies/emergency.service.js'
+import { createHandoverService } from './handover/handover.service.js'
+import { createDutyServices, type DutyServices } from './handover/duty-services.js'
+import { createWebhookNotifier, type WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -39,8 +51,9 @@ export interface StartOptions {
 
 export interface RunningVigil {
   config: Readonly<Config>
-  ports: { mqtt: number; http: number }
-  urls: { http: string; mqtt: string }
+  /** `mqtts` is set when TLS is configured (VIGIL_TLS_CERT / VIGIL_TLS_KEY), null otherwise. */
+  ports: { mqtt: number; http: number; mqtts: number | null }
+  urls: { http: string; mqtt: string; mqtts: string | null }
   /** Set when this start created `admin` with a generated password. */
   generatedAdminPassword: string | null
   services: {
@@ -58,6 +71,9 @@ export interface RunningVigil {
     deviceService: DeviceService
     userService: UserService
     workOrders: WorkOrderServices
+    emergencies: EmergencyService
+    duty: DutyServices
+    webhook: WebhookNotifier | null
     app: FastifyInstance
   }
   stop(): Promise<void>
@@ -84,6 +100,7 @@ function listen(server: net.Server, port: number, host: string, what: string): P
 
 export async function startVigil(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningVigil> {
   mkdirSync(config.dataDir, { recursive: true })
+  const tlsMaterial = loadTls(config)
   const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination(2))
   const clock = opts.clock ?? createScaledClock(config.clockScale)
   const metrics = createMetrics()
@@ -91,7 +108,10 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const key = loadOrCreateSecretKey(config.dataDir, config.secretKey)
   const secrets = createDeviceSecrets(key)
 
-  const repos = await openSqlRepos(config.databaseUrl ? { url: config.databaseUrl, clock } : { dataDir: config.dataDir, clock })
+  const requestContext = createRequestContext()
+  const sqlRepos = await openSqlRepos(config.databaseUrl ? { url: config.databaseUrl, clock } : { dataDir: config.dataDir, clock })
+  // Audit rows written inside services get the request's address (issue #7 "Audit").
+  const repos: Repos = { ...sqlRepos, audit: withRequestAddress(sqlRepos.audit, requestContext) }
   const directory = createDeviceDirectory(await loadDirectory(repos))
   // With VIGIL_INFLUX_URL, telemetry goes to InfluxDB through the spool, events and status stay in
   // SQLite (issue #5). An unreachable InfluxDB is not fatal: the store spools and /readyz says so.
@@ -107,9 +127,28 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     })
   const liveState = createLiveStateService({ clock, repos, events, directory, metrics })
   const alarms = createAlarmService({ repos, clock, events, metrics, logger })
-  const workOrders = createWorkOrderServices({ repos, clock, events, alarms, logger, dataDir: config.dataDir })
+  const webhook = config.webhook === null ? null
+    : createWebhookNotifier({ options: config.webhook, clock, deliveries: repos.webhookDeliveries, logger })
+  const workOrders = createWorkOrderServices({ repos, clock, events, alarms, logger, dataDir: config.dataDir, extraNotifiers: webhook ? [webhook] : [] })
+  // DOMAIN.md §4.2 A8: the alarm service asks the work-order side before resetting a latched P1.
+  alarms.setResetGuard(workOrders.resetGuard)
+  const emergencies = createEmergencyService({
+    repos, clock, events, logger,
+    notify: { peopleOf: (role, siteId) => workOrders.dispatcher.peopleOf(role, siteId), notify: (n) => workOrders.notifications.notify(n) },
+  })
+  const duty = createDutyServices({
+    repos, clock, returnVisits: workOrders.returnVisits, pmPlans: workOrders.pmPlans,
+    handovers: createHandoverService({ repos, clock, liveState, workOrders: workOrders.workOrders }),
+  })
   const rules = createRulesService({ clock, repos, alarms, directory, liveState, events, logger })
-  const ingest = createIngestService({ clock, directory, liveState, telemetry, repos, rules, metrics, logger })
+  let announceAccess: ((e: Parameters<Parameters<typeof createAccessEventRecorder>[0]['announce']>[0]) => void) | null = null
+  const accessEvents = createAccessEventRecorder({ repo: repos.accessEvents, clock, logger, announce: (e) => announceAccess?.(e) })
+  const deviceRate = config.deviceRate.perSecond > 0 ? createDeviceRateLimiter(config.deviceRate) : null
+  const ingest = createIngestService({
+    clock, directory, liveState, telemetry, repos, rules, metrics, logger,
+    onCommitted: (msgs) => accessEvents.observe(msgs),
+    ...(deviceRate ? { admit: (id: string) => deviceRate.take(id) } : {}),
+  })
   const userService = createUserService({ repos, clock, logger })
   const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
 
@@ -118,17 +157,27 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   await alarms.start()
   // SLA and re-notification timers come back from the database, and alarms are listened to, before the rules run.
   await workOrders.start()
+  // Emergency clocks come back, and alarms are listened to, before the rules run again.
+  await emergencies.start()
   await rules.start()
+  await accessEvents.start()
   await ingest.start()
   const admin = await userService.ensureAdmin(config.adminPassword)
 
   const broker = await createBroker({ directory, secrets, ingest, liveState, metrics, clock, logger })
   const mqttServer = net.createServer((socket) => broker.handleConnection(socket))
+  // MQTT over TLS (issue #7): the same broker and hooks behind a TLS listener on VIGIL_MQTTS_PORT.
+  const mqttsServer = tlsMaterial === null ? null : tls.createServer({ ...tlsMaterial, minVersion: 'TLSv1.2' }, (socket) => broker.handleConnection(socket))
   let brokerListening = false
 
+  let socketSessions: SocketSessionGuard | null = null
+  const revocations = createTokenRevocations(Date.now, (jti) => socketSessions?.revoked(jti))
   const app = await buildApp({
+    revocations,
+    requestContext,
+    https: tlsMaterial,
     config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    jwtSecret: key.toString('hex'),
+    emergencies, duty, jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),
@@ -142,7 +191,9 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     verifyToken: async (token) => {
       let username: string | undefined
       try {
-        const claims = app.jwt.verify<{ username?: string; sub?: string }>(token)
+        const claims = app.jwt.verify<{ username?: string; sub?: string; jti?: string }>(token)
+        // A logged-out token is refused here too (issue #7), like on the REST API.
+        if (revocations.isRevoked(claims.jti)) return null
         username = claims.username ?? claims.sub
       } catch {
         return null
@@ -152,21 +203,30 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     },
     events, liveState, directory, metrics, logger, clock,
   })
+  announceAccess = (e) => realtime.io.to(siteRoom(e.siteId)).emit('access', e)
+  socketSessions = createSocketSessionGuard({ io: realtime.io, decode: (t) => app.jwt.decode<{ jti?: string; exp?: number }>(t), revocations })
 
   let mqttPort: number
+  let mqttsPort: number | null = null
   let httpPort: number
   try {
     mqttPort = await listen(mqttServer, config.mqttPort, config.host, 'MQTT')
+    if (mqttsServer) mqttsPort = await listen(mqttsServer, config.mqttsPort, config.host, 'MQTTS')
     brokerListening = true
     await app.listen({ port: config.httpPort, host: config.host })
     httpPort = (app.server.address() as net.AddressInfo).port
   } catch (err) {
     mqttServer.close()
+    mqttsServer?.close()
     await broker.close().catch(() => undefined)
+    socketSessions?.stop()
     await realtime.close().catch(() => undefined)
     await app.close().catch(() => undefined)
     await ingest.stop().catch(() => undefined)
+    await accessEvents.stop()
     await rules.stop()
+    await emergencies.stop()
+    webhook?.stop()
     await workOrders.stop()
     await alarms.stop()
     await liveState.stop()
@@ -180,13 +240,17 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     (stopping ??= (async () => {
       brokerListening = false
       // Stop taking messages first, then commit what was acknowledged-pending, then close stores.
-      const listenerClosed = new Promise<void>((r) => mqttServer.close(() => r()))
+      const listenerClosed = Promise.all([new Promise<void>((r) => mqttServer.close(() => r())), mqttsServer ? new Promise<void>((r) => mqttsServer.close(() => r())) : undefined])
       await broker.close()
       await listenerClosed
       await ingest.stop()
+      await accessEvents.stop()
+      socketSessions?.stop()
       await realtime.close()
       await app.close()
       await rules.stop()
+      await emergencies.stop()
+      webhook?.stop()
       await workOrders.stop()
       await alarms.stop()
       await liveState.stop()
@@ -197,10 +261,14 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
   return {
     config,
-    ports: { mqtt: mqttPort, http: httpPort },
-    urls: { http: `http://${hostForUrl}:${httpPort}`, mqtt: `mqtt://${hostForUrl}:${mqttPort}` },
+    ports: { mqtt: mqttPort, http: httpPort, mqtts: mqttsPort },
+    urls: {
+      http: `${tlsMaterial ? 'https' : 'http'}://${hostForUrl}:${httpPort}`,
+      mqtt: `mqtt://${hostForUrl}:${mqttPort}`,
+      mqtts: mqttsPort === null ? null : `mqtts://${hostForUrl}:${mqttsPort}`,
+    },
     generatedAdminPassword: admin.generatedPassword,
-    services: { clock, logger, metrics, events, repos, telemetry, directory, liveState, ingest, rules, alarms, deviceService, userService, workOrders, app },
+    services: { clock, logger, metrics, events, repos, telemetry, directory, liveState, ingest, rules, alarms, deviceService, userService, workOrders, emergencies, duty, webhook, app },
     stop,
   }
 }

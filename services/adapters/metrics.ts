@@ -8,6 +8,8 @@ export function createMetrics() {
     registry,
     mqttAuthRefused: new Counter({ name: 'vigil_mqtt_auth_refused_total', help: 'MQTT connections refused, by reason', labelNames: ['reason'] as const, registers: [registry] }),
     mqttAclRefused: new Counter({ name: 'vigil_mqtt_acl_refused_total', help: 'Publishes and subscriptions refused by the topic ACL', labelNames: ['kind'] as const, registers: [registry] }),
+    // Issue #7: connections refused unchecked because the device id or address keeps failing authentication.
+    mqttAuthThrottled: new Counter({ name: 'vigil_mqtt_auth_throttled_total', help: 'MQTT connections refused without checking because the device id or source address is throttled', labelNames: ['key'] as const, registers: [registry] }),
     mqttConnected: new Gauge({ name: 'vigil_mqtt_connected_clients', help: 'Devices connected to the embedded broker', registers: [registry] }),
     ingestAccepted: new Counter({ name: 'vigil_ingest_accepted_total', help: 'Device messages accepted, by kind', labelNames: ['kind'] as const, registers: [registry] }),
     ingestRejected: new Counter({ name: 'vigil_ingest_rejected_total', help: 'Device messages rejected, by reason', labelNames: ['reason'] as const, registers: [registry] }),

@@ -12,7 +12,7 @@ import { AppError, isAppError } from '../core/errors.js'
 import type { EventBus } from '../core/events.js'
 import type { Alarm, Device, Priority } from '../core/model.js'
 import type { AlarmFilter, Page, PageRequest, Repos } from '../core/ports.js'
-import type { AlarmService } from '../contracts.js'
+import type { AlarmResetGuard, AlarmService } from '../contracts.js'
 import type { Metrics } from '../adapters/metrics.js'
 import { createChatteringMonitor } from './chattering-monitor.js'
 import { createFloodMonitor } from './flood-monitor.js'
@@ -44,11 +44,14 @@ export interface AlarmEngine extends AlarmService {
   unsuppress(deviceId: string, ruleId: string): Promise<Alarm | undefined>
   /** A staged rule reached a higher priority: raises it (never lowers) and re-annunciates. */
   escalate(deviceId: string, ruleId: string, priority: Priority): Promise<Alarm | undefined>
+  /** The work-order service plugs in the P1 reset guard (DOMAIN.md §4.2 A8) once it exists. */
+  setResetGuard(guard: AlarmResetGuard): void
 }
 
 export function createAlarmService(deps: { repos: Repos; clock: Clock; events: EventBus; metrics: Metrics; logger: Logger }): AlarmEngine {
   const { repos, clock, events, metrics, logger } = deps
   const queue = createKeyedQueue()
+  let resetGuard: AlarmResetGuard | null = null
   const keyOf = (deviceId: string, ruleId: string): string => `${deviceId}\u0000${ruleId}`
   const logFailure = (what: string, extra: object) => (err: unknown): void => logger.error({ err, ...extra }, what)
 
@@ -151,7 +154,18 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
     list: (filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>> => repos.alarms.list(filter, page),
     get: (id) => repos.alarms.get(id, { withHistory: true }),
     ack: (id, actor, note) => inQueue(id, () => ({ kind: 'ack', at: clock.now(), actor, note })),
-    reset: (id, actor, note) => inQueue(id, () => ({ kind: 'reset', at: clock.now(), actor, note })),
+    setResetGuard(guard) {
+      resetGuard = guard
+    },
+    async reset(id, actor, note) {
+      // A8: a P1 needs its work order on site or later; the state machine's own refusals (condition
+      // still active, not latched) come first so their answer does not change.
+      const before = await mustGet(id)
+      if (resetGuard && before.priority === 1 && before.state === 'latched' && !before.active) await resetGuard.check(before, note)
+      const saved = await inQueue(id, () => ({ kind: 'reset', at: clock.now(), actor, note }))
+      if (resetGuard && before.priority === 1) await resetGuard.afterReset(saved, actor, note)
+      return saved
+    },
     shelve: (id, actor, s) => inQueue(id, () => ({ kind: 'shelve', at: clock.now(), actor, minutes: s.minutes, reason: s.reason, mayShelveP2: s.mayShelveP2 })),
     unshelve: (id, actor) => inQueue(id, () => ({ kind: 'unshelve', at: clock.now(), actor })),
     outOfService: (id, actor, o) => inQueue(id, () => ({ kind: 'out-of-service', at: clock.now(), actor, workOrderId: o.workOrderId, reason: o.reason })),

@@ -9,7 +9,11 @@ import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError } from '../core/errors.js'
 import type { ApiDeps } from './api-deps.js'
-import { authenticate } from './auth.js'
+import { authenticate, permissionOf, type RouteAccess } from './auth.js'
+import { createTokenRevocations } from '../security/token-revocations.js'
+import { registerAuditHook } from '../security/audit-hook.js'
+import { auditRoutes } from './routes/audit.routes.js'
+import { accessEventRoutes } from './routes/access-events.routes.js'
 import { errorHandler, notFound } from './error-handler.js'
 import { API_PREFIX, openapiOptions } from './openapi.js'
 import { alarmManagementRoutes, alarmRoutes } from './routes/alarms.routes.js'
@@ -25,19 +29,31 @@ import { userRoutes } from './routes/users.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { shiftRoutes } from './routes/shifts.routes.js'
 import { workOrderRoutes } from './routes/work-orders.routes.js'
+import { emergencyRoutes } from './routes/emergencies.routes.js'
+import { handoverRoutes } from './routes/handovers.routes.js'
 
 export const BODY_LIMIT = 256 * 1024
 const API_VERSION = '1.0.0'
 
-export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
+  const deps: ApiDeps = { ...given, revocations: given.revocations ?? createTokenRevocations() }
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
+    // HTTPS on the HTTP port when a certificate is configured (CONTRACT.md §1); same app either way.
+    ...((deps.https ? { https: deps.https } : {}) as object),
     // Unknown body fields are a 400 (a typo such as `nmae` must not be dropped silently).
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorateRequest('principal', null)
+  const routeAccess: RouteAccess[] = []
+  app.decorate('routeAccess', routeAccess)
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routeAccess.push({ method, url: r.url, action: permissionOf(r.onRequest), isPublic: r.config?.isPublic === true })
+    }
+  })
   // Actions with only optional fields (`POST /alarms/{id}/ack {note?}`) may be sent with no body at all.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && req.method === 'POST') req.body = {}
@@ -61,7 +77,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(probeRoutes, { deps })
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(deps.repos.users))
+    if (deps.requestContext) api.addHook('onRequest', deps.requestContext.hook)
+    api.addHook('onRequest', authenticate(deps.repos.users, deps.revocations))
+    // Issue #7: every change by a person lands in the audit log (security/audit-hook.ts).
+    registerAuditHook(api as unknown as FastifyInstance, { repos: deps.repos, clock: deps.clock, prefix: API_PREFIX })
+    for (const routes of [auditRoutes, accessEventRoutes]) await api.register(routes, { deps })
     api.get('/openapi.json', { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger())
     for (const routes of [authRoutes, userRoutes, siteRoutes, deviceRoutes, stateRoutes, ruleRoutes, alarmRoutes, alarmManagementRoutes, reportRoutes, ingestRoutes]) {
       await api.register(routes, { deps })
@@ -70,6 +90,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (workOrders) {
       for (const routes of [workOrderRoutes, shiftRoutes, notificationRoutes]) await api.register(routes, { deps, services: workOrders })
     }
+    if (deps.emergencies) await api.register(emergencyRoutes, { deps, emergencies: deps.emergencies })
+    if (deps.duty) await api.register(handoverRoutes, { deps, duty: deps.duty })
   }, { prefix: API_PREFIX })
 
   if (deps.dashboardDir) {

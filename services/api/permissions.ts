@@ -23,6 +23,8 @@ export const PERMISSION_TABLE = {
   'rules.read': { roles: EVERYONE, doc: 'read the rule catalog and the rules of their sites' },
   'ingest.read': { roles: EVERYONE, doc: 'read the ingest dead-letter list of their sites' },
   'work-orders.read': { roles: EVERYONE, doc: 'read work orders of their sites' },
+  // DOMAIN.md §7.3: masked (token suffix, no subjectRef); the full record needs personal-data.reveal.
+  'access-events.read': { roles: EVERYONE, doc: 'read access-door events of their sites, credentials masked' },
   'reports.read': { roles: EVERYONE, doc: 'read the alarm-system KPIs of their sites' },
   // Assigning a work order means picking a person, so the control room may list users.
   'users.read': { roles: CONTROL_ROOM, doc: 'list users' },
@@ -39,7 +41,10 @@ export const PERMISSION_TABLE = {
   'work-orders.create': { roles: CONTROL_ROOM, doc: 'create and assign work orders' },
   'handovers.manage': { roles: CONTROL_ROOM, doc: 'shift handovers' },
   'work-orders.supervise': { roles: SUPERVISORS, doc: 'cancel and verify work orders, record return visits' },
+  'emergencies.act': { roles: CONTROL_ROOM, doc: 'mark an emergency contained, residents notified, or escalate it' },
   'emergencies.close': { roles: SUPERVISORS, doc: 'close emergencies' },
+  // Issue #7 role matrix: was work-orders.read plus a viewer check inside the handler; now the table decides.
+  'work-orders.attach': { roles: ['admin', 'manager', 'supervisor', 'operator', 'engineer'], doc: 'attach photos to work orders of their sites' },
   'work-orders.own': { roles: FIELD, doc: 'accept, reject, arrive, start, hold, resume, complete their own work orders' },
   // Duty (issue #4): anyone who works shifts; viewers watch and do not take work.
   'shifts.own': { roles: ['admin', 'manager', 'supervisor', 'operator', 'engineer'], doc: 'start and end their own shift' },

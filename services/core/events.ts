@@ -3,6 +3,7 @@
 import type { Alarm, DeviceLive, FloodStatus } from './model.js'
 import type { Notification } from './work-orders/duty.js'
 import type { WorkOrder } from './work-orders/work-order.js'
+import type { Emergency } from './emergencies/emergency.js'
 
 export interface DomainEventMap {
   /** The live state or online flag of a device changed. */
@@ -22,6 +23,11 @@ export interface DomainEventMap {
   WorkOrderChanged: WorkOrder
   /** A notification was recorded and is being (re)sent to its person; socket.io `notification` to that user. */
   NotificationSent: Notification
+  /**
+   * An emergency was opened or changed (the committed object, without history). `change` says why;
+   * socket.io `emergency` goes out on `opened`, `escalated` and `closed` (CONTRACT.md §4).
+   */
+  EmergencyChanged: { emergency: Emergency; change: 'opened' | 'escalated' | 'closed' | 'updated' }
 }
 
 type Listener<T> = (payload: T) => void

@@ -148,5 +148,7 @@ export const REJECTION_REASONS = [
   'missing-field',
   'bad-timestamp',
   'personal-data',
+  // A device publishing faster than its token bucket allows (issue #7 "Limits").
+  'rate-limited',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]

@@ -7,6 +7,9 @@ import type {
 } from './model.js'
 import type { Notification, Shift } from './work-orders/duty.js'
 import type { WorkOrder, WorkOrderAttachment, WorkOrderHistoryEntry, WorkOrderStatus } from './work-orders/work-order.js'
+import type { Emergency, EmergencyHistoryEntry } from './emergencies/emergency.js'
+import type { Handover } from './handover/handover.js'
+import type { PmPlan, ReturnVisit } from './work-orders/return-visit.js'
 
 /** A device message that passed validation, ready to be stored and evaluated. */
 export interface AcceptedMessage {
@@ -153,6 +156,8 @@ export interface AlarmRepo {
   get(id: string, opts?: { withHistory?: boolean }): Promise<Alarm | undefined>
   /** Ordered by priority (1 first), then raisedAt newest first. */
   list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
+  /** Sets only `emergencyId` (the emergency service links its alarms); returns the alarm as stored. */
+  setEmergency(alarmId: string, emergencyId: string): Promise<Alarm | undefined>
   /** Alarms out of service under this work order (DOMAIN.md §4.2 A12: they return when it closes). */
   listOutOfService(workOrderId: string): Promise<Alarm[]>
   /** Annunciations (history actions `raised`/`reactivated`) of non-drill alarms since `since` (ISO): the flood windows after a restart. */
@@ -291,6 +296,112 @@ export interface Notifier {
   send(n: Notification): Promise<void>
 }
 
+export interface EmergencyFilter {
+  siteIds?: string[] | undefined
+  siteId?: string | undefined
+  /** Only those not closed. */
+  open?: boolean | undefined
+  drill?: boolean | undefined
+  /** ISO 8601 range on openedAt, [from, to). */
+  from?: string | undefined
+  to?: string | undefined
+}
+/** Emergencies (DOMAIN.md §6) with their append-only history. */
+export interface EmergencyRepo {
+  insert(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
+  /** Saves the emergency and appends the entries in one transaction. */
+  update(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
+  get(id: string, opts?: { withHistory?: boolean }): Promise<Emergency | undefined>
+  /** Newest first. */
+  list(filter: EmergencyFilter, page: PageRequest): Promise<Page<Emergency>>
+}
+
+/** Shift handovers (DOMAIN.md §7.1): a pending one may be signed once; signed ones never change. */
+export interface HandoverRepo {
+  insert(h: Handover): Promise<Handover>
+  /** Saves only when the stored one is still `pending` (immutability); false otherwise. */
+  sign(h: Handover): Promise<boolean>
+  get(id: string): Promise<Handover | undefined>
+  /** Newest first. */
+  list(page: PageRequest): Promise<Page<Handover>>
+}
+
+/** Return visits (DOMAIN.md §5 VERIFIED → CLOSED) and preventive-maintenance plans (§1 #6). */
+export interface ReturnVisitRepo {
+  upsert(v: ReturnVisit): Promise<ReturnVisit>
+  get(workOrderId: string): Promise<ReturnVisit | undefined>
+  /** Visits not yet done, oldest due first (timers and the handover draft). */
+  listPending(): Promise<ReturnVisit[]>
+  /** Done visits of non-drill work orders with the visit in [from, to) (KPIs). */
+  listDone(filter: ReportFilter): Promise<ReturnVisit[]>
+}
+export interface PmPlanRepo {
+  insert(p: PmPlan): Promise<PmPlan>
+  update(p: PmPlan): Promise<PmPlan>
+  listByDevice(deviceId: string): Promise<PmPlan[]>
+  all(): Promise<PmPlan[]>
+}
+
+/** One webhook delivery attempt and what came of it (issue #4 item 5: every attempt recorded). */
+export interface WebhookAttempt {
+  notificationId: string
+  attempt: number
+  at: string
+  /** HTTP status, or null when no response came. */
+  status: number | null
+  ok: boolean
+  error: string | null
+}
+export interface WebhookDeliveryRepo {
+  record(a: WebhookAttempt): Promise<void>
+  list(notificationId: string): Promise<WebhookAttempt[]>
+}
+
+/** One access-control event (DOMAIN.md §7.3): kept 180 days, token shown masked, subjectRef only on an audited reveal. */
+export interface AccessEventRecord {
+  id: number
+  siteId: string
+  deviceId: string
+  at: string
+  event: string
+  credentialType: string | null
+  credentialToken: string | null
+  subjectRef: string | null
+  reason: string | null
+}
+export interface AccessEventFilter {
+  siteIds?: string[] | undefined
+  siteId?: string | undefined
+  deviceId?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+}
+export interface AccessEventRepo {
+  addMany(rows: readonly Omit<AccessEventRecord, 'id'>[]): Promise<void>
+  get(id: number): Promise<AccessEventRecord | undefined>
+  /** Newest first. */
+  list(filter: AccessEventFilter, page: PageRequest): Promise<Page<AccessEventRecord>>
+  /** Deletes events strictly older than `at`; returns how many. */
+  deleteBefore(at: string): Promise<number>
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string
+  username: string
+  familyId: string
+  createdAt: string
+  expiresAt: string
+  revokedAt: string | null
+}
+export interface RefreshTokenRepo {
+  insert(t: Omit<RefreshTokenRecord, 'revokedAt'>): Promise<void>
+  get(tokenHash: string): Promise<RefreshTokenRecord | undefined>
+  /** True when this call revoked it (it was still active). */
+  revoke(tokenHash: string, at: string): Promise<boolean>
+  revokeFamily(familyId: string, at: string): Promise<void>
+  deleteExpired(before: string): Promise<void>
+}
+
 /** Everything kept in the operational database. */
 export interface Repos {
   users: UserRepo
@@ -305,6 +416,13 @@ export interface Repos {
   workOrders: WorkOrderRepo
   shifts: ShiftRepo
   notifications: NotificationRepo
+  emergencies: EmergencyRepo
+  handovers: HandoverRepo
+  returnVisits: ReturnVisitRepo
+  pmPlans: PmPlanRepo
+  webhookDeliveries: WebhookDeliveryRepo
+  accessEvents: AccessEventRepo
+  refreshTokens: RefreshTokenRepo
   health(): DependencyHealth
   close(): Promise<void>
 }

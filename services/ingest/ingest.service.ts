@@ -40,6 +40,10 @@ export interface IngestDeps {
   metrics: Metrics
   logger: Logger
   options?: IngestOptions
+  /** Called after each group commit with the accepted messages, in arrival order (issue #7: access events). */
+  onCommitted?: (msgs: readonly AcceptedMessage[]) => void
+  /** Per-device message rate (issue #7 "Limits"); false = refuse this message as `rate-limited`. */
+  admit?: (deviceId: string) => boolean
 }
 
 export interface IngestStats {
@@ -102,6 +106,13 @@ export function createIngestService(deps: IngestDeps): IngestServiceWithStats {
       p.resolve()
     }
     stats.accepted += batch.length
+    if (deps.onCommitted) {
+      try {
+        deps.onCommitted(batch.map((p) => p.msg))
+      } catch (err) {
+        logger.error({ err }, 'onCommitted listener failed')
+      }
+    }
     // Committed, so now announced and evaluated (ARCHITECTURE.md "Durability"), in arrival order.
     liveState.announce(batch.filter((p) => p.apply).map((p) => p.msg.deviceId))
     for (let i = 0; i < batch.length; i++) {
@@ -150,6 +161,10 @@ export function createIngestService(deps: IngestDeps): IngestServiceWithStats {
       const who = { deviceId: device.id, siteId: device.siteId }
       if (device.siteId !== topic.siteId || device.type !== topic.type) {
         return reject('bad-topic', `device ${device.id} is a ${device.type} of site ${device.siteId}`, input, who)
+      }
+      // Before any parsing: a flooding device costs a counter, not a JSON parse (issue #7 "Limits").
+      if (deps.admit !== undefined && !deps.admit(device.id)) {
+        return reject('rate-limited', `device ${device.id} exceeds its message rate`, input, who)
       }
       if (input.payload.length > opts.maxPayloadBytes) {
         return reject('too-large', `payload of ${input.payload.length} bytes exceeds ${opts.maxPayloadBytes}`, input, who)

@@ -123,6 +123,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     events.on('FloodChanged', (status) => {
       io.to(siteRoom(status.siteId)).emit('flood', status)
     }),
+    events.on('EmergencyChanged', ({ emergency, change }) => {
+      if (change !== 'updated') io.to(siteRoom(emergency.siteId)).emit('emergency', emergency)
+    }),
     events.on('WorkOrderChanged', (wo) => {
       io.to(siteRoom(wo.siteId)).emit('workorder', wo)
     }),

@@ -3,6 +3,8 @@ import type { DeviceType } from '../core/device-types.js'
 import type { Alarm, DeviceLive, FlatState, FloodStatus } from '../core/model.js'
 import type { Notification } from '../core/work-orders/duty.js'
 import type { WorkOrder } from '../core/work-orders/work-order.js'
+import type { Emergency } from '../core/emergencies/emergency.js'
+import type { AccessEventPayload } from '../security/access-events.js'
 
 /** `device`: the full flat snapshot. `stale` and `lastSeen` extend the contract's fields (never rename). */
 export interface DeviceEventPayload {
@@ -27,8 +29,12 @@ export interface ServerToClientEvents {
   flood: (status: FloodStatus) => void
   /** A work order was created or changed (the object without its history). */
   workorder: (workOrder: WorkOrder) => void
+  /** An emergency opened, escalated or closed (CONTRACT.md §4; the object without its history). */
+  emergency: (emergency: Emergency) => void
   /** To the person it is for only (their own room, joined at connection); acknowledged with POST /notifications/{id}/ack. */
   notification: (n: Notification) => void
+  /** An access-door event, credential masked (DOMAIN.md §7.3; security/access-events.ts). */
+  access: (event: AccessEventPayload) => void
 }
 
 export interface ClientToServerEvents {

@@ -14,6 +14,12 @@ import { createShiftService, type ShiftService } from './shift.service.js'
 import { createSocketNotifier } from './socket-notifier.js'
 import { createWorkOrderCore, type WorkOrderCore } from './work-order.service.js'
 import { createWorkOrderKpis, type WorkOrderKpiFn } from './work-order-kpis.js'
+import { createResetGuard } from './reset-guard.js'
+import { createReturnVisitService, type ReturnVisitService } from './return-visit.service.js'
+import { createPmPlanService, type PmPlanService } from './pm-plans.service.js'
+import { createNuisanceWorkOrders } from './nuisance-work-orders.js'
+import type { Dispatcher } from './dispatcher.js'
+import type { AlarmResetGuard } from '../contracts.js'
 
 export interface WorkOrderServices {
   workOrders: WorkOrderCore
@@ -22,6 +28,12 @@ export interface WorkOrderServices {
   notifications: NotificationService
   /** The work-order KPIs for GET /reports/kpis. */
   workOrderKpis: WorkOrderKpiFn
+  /** Return visits (DOMAIN.md §5 VERIFIED → CLOSED) and preventive-maintenance plans (§1 #6). */
+  returnVisits: ReturnVisitService
+  pmPlans: PmPlanService
+  dispatcher: Dispatcher
+  /** The P1 reset guard the alarm service asks (DOMAIN.md §4.2 A8). */
+  resetGuard: AlarmResetGuard
   /** Rebuilds SLA and re-notification timers from the database, then listens for alarms. */
   start(): Promise<void>
   stop(): Promise<void>
@@ -45,7 +57,14 @@ export function createWorkOrderServices(deps: {
   const dispatcher = createDispatcher({ repos })
   const workOrders = createWorkOrderCore({ repos, clock, events, alarms: deps.alarms, dispatcher, notifications, logger })
   const fromAlarms = createAlarmWorkOrders({ events, repos, workOrders, logger })
+  const returnVisits = createReturnVisitService({ repos, clock, events, logger, workOrders, notifications, dispatcher })
+  const pmPlans = createPmPlanService({ repos, clock, logger, workOrders })
+  const nuisance = createNuisanceWorkOrders({ events, workOrders, logger })
   return {
+    returnVisits,
+    pmPlans,
+    dispatcher,
+    resetGuard: createResetGuard({ repos, workOrders }),
     workOrders,
     notifications,
     attachments: createAttachmentService({ repos, clock, events, files: createAttachmentFiles(deps.dataDir) }),
@@ -55,8 +74,14 @@ export function createWorkOrderServices(deps: {
       await workOrders.start()
       await notifications.start()
       fromAlarms.start()
+      await returnVisits.start()
+      await pmPlans.start()
+      nuisance.start()
     },
     async stop() {
+      nuisance.stop()
+      pmPlans.stop()
+      returnVisits.stop()
       await fromAlarms.stop()
       await workOrders.stop()
       await notifications.stop()

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AlarmEngine } from '../../services/alarms/alarm.service.js'
 import type { Alarm } from '../../services/core/model.js'
 import { ensureSite, registerDevice } from '../helpers/devices.js'
+import { bringOnSite } from '../helpers/on-site.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 
 let v: TestVigil
@@ -111,6 +112,7 @@ describe('alarms', () => {
 
   it('resets a latched alarm once its condition cleared', async () => {
     await (v.services.alarms as AlarmEngine).clear('lift-1', 'EL-01', true)
+    await bringOnSite(v, admin, p1.id)
     const r = await call('POST', `/api/v1/alarms/${p1.id}/reset`, { note: 'passenger released, engineer on site' })
     expect(r.status).toBe(200)
     expect(r.json.state).toBe('normal')

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../services/adapters/clock.js'
 import type { Alarm } from '../../services/core/model.js'
 import { connectDevice, ensureSite, waitFor, type TestDevice } from '../helpers/devices.js'
+import { bringOnSite } from '../helpers/on-site.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 
 let v: TestVigil
@@ -155,6 +156,9 @@ describe('one alarm per device and rule while active', () => {
     await run(dev, [{ send: ['telemetry', released] }, { advance: 11_000, every: ['telemetry', released] }])
     const latched = await waitFor('latched', async () => ((await alarmsOf(dev.id))[0]?.state === 'latched' ? (await alarmsOf(dev.id))[0] : null))
     expect(latched).toMatchObject({ active: false, acked: false })
+    const notYet = await v.api('POST', `/api/v1/alarms/${alarm.id}/reset`, { token, body: { note: 'nobody on site yet' } })
+    expect(notYet.json).toMatchObject({ error: { code: 'ALARM_RESET_NEEDS_ON_SITE' } })
+    await bringOnSite(v, token, alarm.id)
     const reset = await v.api('POST', `/api/v1/alarms/${alarm.id}/reset`, { token, body: { note: 'engineer on site, passenger out' } })
     expect(reset.status).toBe(200)
     expect(reset.json).toMatchObject({ state: 'normal', acked: true })

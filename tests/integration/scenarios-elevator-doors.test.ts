@@ -8,6 +8,7 @@ import { createManualClock, type ManualClock } from '../../services/adapters/clo
 import type { Alarm } from '../../services/core/model.js'
 import type { ClientToServerEvents, ServerToClientEvents } from '../../services/realtime/socket-events.js'
 import { connectDevice, ensureSite, waitFor, type TestDevice } from '../helpers/devices.js'
+import { bringOnSite } from '../helpers/on-site.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 
 type Wall = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -131,6 +132,11 @@ describe('scenarios 1 and 3: trapped between floors, then latching and end of al
     const stillListed = await v.api('GET', '/api/v1/alarms?siteId=S1', { token })
     expect((stillListed.json as { items: Alarm[] }).items.map((a) => a.id)).toContain(raised.id)
 
+    // DOMAIN.md §4.2 A8: a P1 ends only once its work order is on site (409 while it is not).
+    const notOnSite = await v.api('POST', `/api/v1/alarms/${raised.id}/reset`, { token, body: { note: 'engineer not there yet' } })
+    expect(notOnSite.status).toBe(409)
+    expect(notOnSite.json).toMatchObject({ error: { code: 'ALARM_RESET_NEEDS_ON_SITE' } })
+    await bringOnSite(v, token, raised.id)
     const reset = await v.api('POST', `/api/v1/alarms/${raised.id}/reset`, { token, body: { note: 'engineer on site, passenger released' } })
     expect(reset.status).toBe(200)
     expect(reset.json).toMatchObject({ id: raised.id, state: 'normal', acked: true })

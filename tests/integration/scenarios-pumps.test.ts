@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../services/adapters/clock.js'
 import type { Alarm } from '../../services/core/model.js'
 import { connectDevice, ensureSite, waitFor, type TestDevice } from '../helpers/devices.js'
+import { bringOnSite } from '../helpers/on-site.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 
 let v: TestVigil
@@ -142,6 +143,7 @@ describe('scenario 7: pump-room flooding (SU-02)', () => {
     // A5: a latching rule goes to latched, never straight to rtn-unacked or normal.
     expect(await waitAlarm(dev, 'SU-02', (a) => !a.active)).toMatchObject({ state: 'latched', active: false })
 
+    await bringOnSite(v, token, raised.id)
     const reset = await post(`/alarms/${raised.id}/reset`, { note: 'pit pumped out, power restored by electrician' })
     expect(reset.status).toBe(200)
     expect(reset.json).toMatchObject({ state: 'normal', acked: true })
@@ -183,6 +185,7 @@ describe('scenario 9: fire pump fails to start (FP-02) or stops during demand (F
     expect(raised).toMatchObject({ priority: 1, state: 'unacked', active: true })
     await dev.send('event', { event: 'pumpStart', pumpId: 'FP2', cause: 'auto' })
     expect(await waitAlarm(dev, 'FP-03', (a) => !a.active)).toMatchObject({ state: 'latched' })
+    await bringOnSite(v, token, raised.id)
     expect((await post(`/alarms/${raised.id}/reset`, { note: 'FP1 isolated, FP2 on duty' })).json).toMatchObject({ state: 'normal' })
   })
 

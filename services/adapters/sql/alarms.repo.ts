@@ -26,6 +26,12 @@ export function createAlarmRepo(db: Kysely<Database>): AlarmRepo {
   return {
     findOpen,
     ...createAlarmReportQueries(db),
+    async setEmergency(alarmId, emergencyId) {
+      // Only this column: the alarm's lifecycle saves stay the alarm service's (issue #4 part 2).
+      await db.updateTable('alarms').set({ emergency_id: emergencyId }).where('id', '=', alarmId).execute()
+      const r = await db.selectFrom('alarms').selectAll().where('id', '=', alarmId).executeTakeFirst()
+      return r && fromAlarmRow(r)
+    },
     async listOutOfService(workOrderId) {
       const rows = await db.selectFrom('alarms').selectAll().where('state', '=', 'out-of-service').where('oos_work_order_id', '=', workOrderId).orderBy('id').execute()
       return rows.map(fromAlarmRow)

@@ -239,11 +239,106 @@ function workOrders(dialect: DialectName): Migration {
   }
 }
 
+// Issue #4 part 2: emergencies (with their append-only history), handovers, return visits,
+// preventive-maintenance plans and the webhook delivery log. The objects are stored whole as JSON
+// next to the columns the queries filter on; history rows are only ever inserted.
+function emergenciesAndDuty(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('emergencies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('drill', 'integer', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('emergencies_site_opened_idx').on('emergencies').columns(['site_id', 'opened_at']).execute()
+      await db.schema.createIndex('emergencies_stage_idx').on('emergencies').column('stage').execute()
+      await withId(db.schema.createTable('emergency_history'), dialect)
+        .addColumn('emergency_id', 'text', (c) => c.notNull().references('emergencies.id'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('level', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute()
+      await db.schema.createIndex('emergency_history_em_idx').on('emergency_history').columns(['emergency_id', 'id']).execute()
+      await db.schema
+        .createTable('handovers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('handovers_created_idx').on('handovers').columns(['created_at', 'id']).execute()
+      await db.schema
+        .createTable('return_visits')
+        .addColumn('work_order_id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text')
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('return_visits_pending_idx').on('return_visits').columns(['done_at', 'due_at']).execute()
+      await db.schema
+        .createTable('pm_plans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('next_due_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('pm_plans_device_idx').on('pm_plans').column('device_id').execute()
+      await withId(db.schema.createTable('webhook_deliveries'), dialect)
+        .addColumn('notification_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('ok', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .execute()
+      await db.schema.createIndex('webhook_deliveries_n_idx').on('webhook_deliveries').columns(['notification_id', 'id']).execute()
+    },
+  }
+}
+
+// Issue #7: access events (DOMAIN.md §7.3, 180-day retention) and hashed refresh tokens.
+function security(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await withId(db.schema.createTable('access_events'), dialect)
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('credential_type', 'text')
+        .addColumn('credential_token', 'text')
+        .addColumn('subject_ref', 'text')
+        .addColumn('reason', 'text')
+        .execute()
+      await db.schema.createIndex('access_events_at_idx').on('access_events').columns(['at']).execute()
+      await db.schema.createIndex('access_events_site_idx').on('access_events').columns(['site_id', 'id']).execute()
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute()
+      await db.schema.createIndex('refresh_tokens_family_idx').on('refresh_tokens').columns(['family_id']).execute()
+    },
+  }
+}
+
 // Migrations see the schema as it was when they were written, not today's Database type.
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> {
   const migrator = new Migrator({
     db: db as unknown as Kysely<unknown>,
-    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect) }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect), '0004_emergencies_duty': emergenciesAndDuty(dialect), '0009_security': security(dialect) }) },
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) {

@@ -213,6 +213,78 @@ export interface NotificationsTable {
   acked_by: string | null
 }
 
+/** Issue #4 part 2: whole objects as JSON (`doc`) beside the columns queries filter on. */
+export interface EmergenciesTable {
+  id: string
+  site_id: string
+  stage: string
+  drill: Bool
+  opened_at: string
+  doc: Json
+}
+export interface EmergencyHistoryTable {
+  id: Generated<number>
+  emergency_id: string
+  at: string
+  actor: string
+  action: string
+  level: string
+  stage: string
+  note: string | null
+}
+export interface HandoversTable {
+  id: string
+  status: string
+  created_at: string
+  doc: Json
+}
+export interface ReturnVisitsTable {
+  work_order_id: string
+  site_id: string
+  due_at: string
+  done_at: string | null
+  doc: Json
+}
+export interface PmPlansTable {
+  id: string
+  device_id: string
+  next_due_at: string
+  doc: Json
+}
+export interface WebhookDeliveriesTable {
+  id: Generated<number>
+  notification_id: string
+  attempt: number
+  at: string
+  status: number | null
+  ok: Bool
+  error: string | null
+}
+
+export interface AccessEventsTable {
+  id: Generated<BigIntColumn>
+  site_id: string
+  device_id: string
+  at: string
+  event: string
+  credential_type: string | null
+  /** The edge HMAC of the credential, stored as received (DOMAIN.md §7.3); shown masked. */
+  credential_token: string | null
+  subject_ref: string | null
+  reason: string | null
+}
+
+export interface RefreshTokensTable {
+  /** SHA-256 (hex) of the refresh token; the token itself is never stored. */
+  token_hash: string
+  username: string
+  /** Every rotation of one login shares it, so a replayed old token revokes the whole chain. */
+  family_id: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
 export interface Database {
   users: UsersTable
   sites: SitesTable
@@ -229,4 +301,12 @@ export interface Database {
   work_order_attachments: WorkOrderAttachmentsTable
   shifts: ShiftsTable
   notifications: NotificationsTable
+  emergencies: EmergenciesTable
+  emergency_history: EmergencyHistoryTable
+  handovers: HandoversTable
+  return_visits: ReturnVisitsTable
+  pm_plans: PmPlansTable
+  webhook_deliveries: WebhookDeliveriesTable
+  access_events: AccessEventsTable
+  refresh_tokens: RefreshTokensTable
 }

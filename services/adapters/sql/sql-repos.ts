@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.js'
 import type { Repos } from '../../core/ports.js'
 import { createAlarmRepo } from './alarms.repo.js'
 import { createAuditRepo } from './audit.repo.js'
+import { createAccessEventRepo, createRefreshTokenRepo } from './security.repo.js'
 import { createDeviceStateRepo } from './device-states.repo.js'
 import { createDeviceRepo } from './devices.repo.js'
 import { createFloodPeriodRepo } from './flood-periods.repo.js'
@@ -17,6 +18,8 @@ import { createUserRepo } from './users.repo.js'
 import { createNotificationRepo } from './notifications.repo.js'
 import { createShiftRepo } from './shifts.repo.js'
 import { createWorkOrderRepo } from './work-orders.repo.js'
+import { createEmergencyRepo } from './emergencies.repo.js'
+import { createHandoverRepo, createPmPlanRepo, createReturnVisitRepo, createWebhookDeliveryRepo } from './duty-extras.repo.js'
 
 export type SqlReposOptions = SqlTarget & {
   /** Stamps createdAt/updatedAt; Vigil's clock so a scaled demo clock shows consistent times. */
@@ -48,6 +51,13 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     workOrders: createWorkOrderRepo(db),
     shifts: createShiftRepo(db),
     notifications: createNotificationRepo(db),
+    emergencies: createEmergencyRepo(db),
+    handovers: createHandoverRepo(db),
+    returnVisits: createReturnVisitRepo(db),
+    pmPlans: createPmPlanRepo(db),
+    webhookDeliveries: createWebhookDeliveryRepo(db),
+    accessEvents: createAccessEventRepo(db),
+    refreshTokens: createRefreshTokenRepo(db),
     health: () => (closed ? { ok: false, detail: 'closed' } : health()),
     async close() {
       if (closed) return

@@ -41,6 +41,7 @@ export const NewWorkOrder = Type.Object({
   skill: StringEnum(SKILLS),
   source: StringEnum(MANUAL_SOURCES, { description: 'complaint: 2 h intake / 24 h response / 72 h resolution clocks; appointment: arrival due at appointmentAt' }),
   appointmentAt: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Integer()], { description: 'ISO 8601 or epoch ms' })),
+  drill: Type.Optional(Type.Boolean({ description: 'a drill (DOMAIN.md §1 #15, #33): runs the whole flow, marked as a drill, kept out of the KPIs, listed in GET /reports/drills' })),
 }, { additionalProperties: false })
 
 export const WorkOrderQuery = Type.Object({

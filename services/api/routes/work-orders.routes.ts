@@ -68,7 +68,7 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteOpts & { services: 
     const appointmentAt = b.appointmentAt === undefined ? null : parseInstant(String(b.appointmentAt), 'appointmentAt')
     const { workOrder } = await workOrders.create({
       siteId: b.siteId, deviceId: b.deviceId ?? null, title: b.title, description: b.description ?? null, priority: b.priority as Priority,
-      skill: b.skill, source: b.source, appointmentAt,
+      skill: b.skill, source: b.source, appointmentAt, ...(b.drill ? { drill: true } : {}),
     }, actorOf(user))
     return reply.code(201).send((await workOrders.get(workOrder.id)) ?? workOrder)
   })
@@ -93,7 +93,7 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteOpts & { services: 
   }
 
   app.post('/work-orders/:id/attachments', {
-    onRequest: requirePermission('work-orders.read'),
+    onRequest: requirePermission('work-orders.attach'),
     schema: {
       tags: ['work-orders'], summary: `Upload a photo (multipart/form-data, one file, JPEG/PNG/WebP/GIF, at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB)`,
       consumes: ['multipart/form-data'], params: IdParams, response: { 201: Attachment, ...errorResponses(400, 401, 403, 404, 413, 415) },

@@ -11,7 +11,7 @@ export interface Shift {
   endedAt: string | null
 }
 
-export const NOTIFICATION_KINDS = ['assignment', 'escalation', 'unassigned', 'breach'] as const
+export const NOTIFICATION_KINDS = ['assignment', 'escalation', 'unassigned', 'breach', 'emergency', 'return-visit-overdue'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** The socket.io `notification` payload is `{id, to, kind, subject, at}`; the rest extends it (never renames). */

@@ -16,7 +16,7 @@ const BASE = '/api/v1'
 /** CONTRACT.md §3: list limits clamp at no less than 1,000. */
 const PAGE = 1000
 
-async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
@@ -40,7 +40,7 @@ async function request<T>(method: string, path: string, token: string | null, bo
   return json as T
 }
 
-async function all<T>(path: string, token: string): Promise<T[]> {
+export async function all<T>(path: string, token: string): Promise<T[]> {
   const items: T[] = []
   let cursor: string | null = null
   do {
@@ -60,10 +60,20 @@ function liveList(doc: unknown): DeviceLive[] {
   return values.filter((v): v is DeviceLive => !!v && typeof v === 'object' && typeof (v as DeviceLive).deviceId === 'string')
 }
 
+/** POST /auth/login and /auth/refresh (issue #7): a 15-minute access token and a single-use refresh token. */
+export interface Session {
+  token: string
+  user: User
+  refreshToken?: string
+  expiresAt?: string
+}
+
 const q = (siteId: string | null): string => (siteId ? `siteId=${encodeURIComponent(siteId)}` : '')
 
 export const api = {
-  login: (username: string, password: string) => request<{ token: string; user: User }>('POST', '/auth/login', null, { username, password }),
+  login: (username: string, password: string) => request<Session>('POST', '/auth/login', null, { username, password }),
+  refresh: (refreshToken: string) => request<Session>('POST', '/auth/refresh', null, { refreshToken }),
+  logout: (token: string, refreshToken: string | null) => request<null>('POST', '/auth/logout', token, refreshToken ? { refreshToken } : {}),
   sites: (token: string) => all<Site>('/sites', token),
   devices: (token: string, siteId: string | null) => all<Device>(`/devices?${q(siteId)}`, token),
   device: (token: string, id: string) => request<Device>('GET', `/devices/${encodeURIComponent(id)}`, token),

@@ -14,11 +14,16 @@ export interface LiveHandlers {
   onAlarm: ServerToClientEvents['alarm']
   onFlood: ServerToClientEvents['flood']
   onAccess: ServerToClientEvents['access']
+  onWorkOrder?: ServerToClientEvents['workorder']
+  onEmergency?: ServerToClientEvents['emergency']
+  onNotification?: ServerToClientEvents['notification']
 }
 
-export function connectLive(token: string, siteIds: () => string[], h: LiveHandlers): LiveSocket {
+/** `token` is read on every (re)connection, so a refreshed access token is used after a reconnect. */
+export function connectLive(token: string | (() => string | null), siteIds: () => string[], h: LiveHandlers): LiveSocket {
+  const tokenOf = typeof token === 'function' ? token : () => token
   const socket: LiveSocket = io({
-    auth: { token },
+    auth: (cb) => cb({ token: tokenOf() }),
     // Websocket first: the alarm path should not start on long-polling.
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
@@ -47,5 +52,8 @@ export function connectLive(token: string, siteIds: () => string[], h: LiveHandl
   socket.on('alarm', h.onAlarm)
   socket.on('flood', h.onFlood)
   socket.on('access', h.onAccess)
+  if (h.onWorkOrder) socket.on('workorder', h.onWorkOrder)
+  if (h.onEmergency) socket.on('emergency', h.onEmergency)
+  if (h.onNotification) socket.on('notification', h.onNotification)
   return socket
 }

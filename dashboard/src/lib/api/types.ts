@@ -4,6 +4,9 @@
 import type { Alarm, FlatState, FloodStatus, Role } from '../../../../services/core/model.js'
 import type { DeviceType } from '../../../../services/core/device-types.js'
 import type { SubscribeAck as WireSubscribeAck } from '../../../../services/realtime/socket-events.js'
+import type { WorkOrder } from '../../../../services/core/work-orders/work-order.js'
+import type { Emergency } from '../../../../services/core/emergencies/emergency.js'
+import type { Notification } from '../../../../services/core/work-orders/duty.js'
 
 export type { DeviceType } from '../../../../services/core/device-types.js'
 export type { Alarm, AlarmHistoryEntry, AlarmState, FlatState, FloodStatus, Priority, Role, StateValue } from '../../../../services/core/model.js'
@@ -47,6 +50,12 @@ export interface Page<T> {
 
 export type SubscribeAck = WireSubscribeAck
 
+export type { WorkOrder, WorkOrderStatus, WorkOrderHistoryEntry, WorkOrderSource, EscalationLevel } from '../../../../services/core/work-orders/work-order.js'
+export type { Emergency, EmergencyStage, EmergencyLevel } from '../../../../services/core/emergencies/emergency.js'
+export type { Shift, Notification } from '../../../../services/core/work-orders/duty.js'
+export type { Handover, HandoverDraft } from '../../../../services/core/handover/handover.js'
+export type { Skill } from '../../../../services/core/model.js'
+
 /** One point of GET /devices/{id}/telemetry (CONTRACT.md §3 "telemetry history"). */
 export interface HistoryPoint {
   t: number
@@ -73,6 +82,9 @@ export interface ServerToClientEvents {
   alarm: (alarm: Alarm) => void
   flood: (status: FloodStatus) => void
   access: (event: AccessEvent) => void
+  workorder: (workOrder: WorkOrder) => void
+  emergency: (emergency: Emergency) => void
+  notification: (n: Notification) => void
 }
 export interface ClientToServerEvents {
   subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void

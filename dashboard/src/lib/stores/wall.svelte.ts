@@ -13,6 +13,9 @@ import { AlarmBoard, HIDDEN_STATES } from './alarms.svelte.js'
 import { Connection } from './connection.svelte.js'
 import { DeviceStatusIndex } from './device-status.svelte.js'
 import { DeviceBoard } from './devices.svelte.js'
+import { EmergencyBoard } from './emergencies.svelte.js'
+import { WorkOrderDesk } from './work-orders.svelte.js'
+import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
@@ -27,6 +30,8 @@ export class Wall {
   flood = new FloodBoard()
   access = new AccessTicker()
   desk: AlarmDesk
+  workOrders: WorkOrderDesk
+  emergencies: EmergencyBoard
   connection = new Connection()
   sites = $state<Site[]>([])
   /** A site id, or ALL_SITES. */
@@ -45,6 +50,8 @@ export class Wall {
     private readonly toasts: Toasts,
   ) {
     this.desk = new AlarmDesk(session, this.alarms, (err) => this.handleError(err))
+    this.workOrders = new WorkOrderDesk(() => session.token, (err) => this.handleError(err))
+    this.emergencies = new EmergencyBoard(() => session.token, (err) => this.handleError(err))
   }
 
   /** Starts (or restarts, for another site) the display. `wanted` comes from the URL. */
@@ -125,12 +132,13 @@ export class Wall {
   }
 
   #connect(token: string, gen: number): void {
-    this.#socket = connectLive(token, () => this.#subscribedSites(), {
+    // The session refreshes its token every ~14 min: a reconnect must use the current one.
+    this.#socket = connectLive(() => this.session.token ?? token, () => this.#subscribedSites(), {
       onSubscribed: (_siteIds, snapshot) => {
         if (gen !== this.#generation) return
         this.connection.up()
         for (const l of snapshot) this.#applyDevice(l)
-        void this.#reloadAlarms(token, gen)
+        void this.#reloadAlarms(this.session.token ?? token, gen)
       },
       onDisconnected: () => this.connection.down(),
       onUnauthorized: () => this.handleError(new ApiError(401, 'UNAUTHORIZED', 'session expired')),
@@ -139,6 +147,8 @@ export class Wall {
       onAlarm: (a) => this.#applyAlarm(a),
       onFlood: (f) => this.flood.apply(f),
       onAccess: (e: AccessEvent) => this.access.push([accessEventEntry(e)]),
+      onWorkOrder: (wo) => this.workOrders.upsert(wo),
+      onEmergency: (em) => this.emergencies.upsert(em),
     })
   }
 
@@ -146,6 +156,13 @@ export class Wall {
   async #reloadSecondary(token: string, gen: number): Promise<void> {
     const filter = this.siteId === ALL_SITES ? null : this.siteId
     try {
+      // Work orders and emergencies changed while the link was down come back with the reload.
+      const [emergencies] = await Promise.all([
+        dutyApi.emergencies(token, filter).catch((err: unknown) => (this.handleError(err), null)),
+        this.workOrders.load({ siteId: filter }),
+      ])
+      if (gen !== this.#generation) return
+      if (emergencies) this.emergencies.replace(emergencies)
       const [floods, ...hidden] = await Promise.all([api.flood(token, filter), ...HIDDEN_STATES.map((s) => api.alarmsInState(token, s, filter))])
       if (gen !== this.#generation) return
       this.flood.replace(floods)

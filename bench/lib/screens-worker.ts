@@ -1,0 +1,51 @@
+// The dashboard clients of the ingest measurement (issue #8 item 2: "socket.io to 10 dashboard
+// clients"), in a process of their own: each logs in with the bench's token, subscribes to the
+// bench's sites (CONTRACT.md §4) and counts the `device` and `alarm` events it receives.
+import { io, type Socket } from 'socket.io-client'
+
+export type ToScreens = { cmd: 'init'; url: string; token: string; siteIds: string[]; clients: number } | { cmd: 'snapshot' } | { cmd: 'close' }
+export type FromScreens =
+  | { kind: 'ready'; connected: number; error: string | null }
+  | { kind: 'snapshot'; device: number; alarm: number; connected: number }
+  | { kind: 'closed' }
+
+const send = (m: FromScreens): void => void process.send?.(m)
+const sockets: Socket[] = []
+let device = 0
+let alarm = 0
+
+function connectOne(url: string, token: string, siteIds: string[]): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    // A generous timeout: Vigil may be busy with thousands of devices when the screens connect.
+    const s = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, timeout: 120_000 })
+    s.on('device', () => void device++)
+    s.on('alarm', () => void alarm++)
+    s.once('connect_error', (err) => reject(err))
+    s.once('connect', () => {
+      s.emit('subscribe', { siteIds }, (res: { error?: { message: string } }) => (res.error ? reject(new Error(res.error.message)) : resolve(s)))
+    })
+  })
+}
+
+process.on('message', (m: ToScreens) => {
+  switch (m.cmd) {
+    case 'init':
+      Promise.all(Array.from({ length: m.clients }, () => connectOne(m.url, m.token, m.siteIds))).then(
+        (list) => {
+          sockets.push(...list)
+          send({ kind: 'ready', connected: list.length, error: null })
+        },
+        (err: unknown) => send({ kind: 'ready', connected: 0, error: String(err) }),
+      )
+      return
+    case 'snapshot':
+      send({ kind: 'snapshot', device, alarm, connected: sockets.filter((s) => s.connected).length })
+      return
+    case 'close':
+      for (const s of sockets) s.disconnect()
+      send({ kind: 'closed' })
+      setTimeout(() => process.exit(0), 100).unref()
+      return
+  }
+})
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,27 @@
+// The 10 dashboard clients (screens-worker.ts) as the bench drives them.
+import { forkWorker } from './child.js'
+import type { FromScreens, ToScreens } from './screens-worker.js'
+
+export interface Screens {
+  counts(): Promise<{ device: number; alarm: number; connected: number }>
+  close(): Promise<void>
+}
+
+export async function startScreens(o: { url: string; token: string; siteIds: string[]; clients: number }): Promise<Screens> {
+  const w = forkWorker<ToScreens, FromScreens>(new URL('./screens-worker.ts', import.meta.url), 'dashboard clients')
+  const r = await w.request({ cmd: 'init', ...o }, 'ready', 60_000)
+  if (r.error !== null) {
+    await w.kill()
+    throw new Error(`dashboard clients could not connect: ${r.error}`)
+  }
+  return {
+    async counts() {
+      const s = await w.request({ cmd: 'snapshot' }, 'snapshot', 30_000)
+      return { device: s.device, alarm: s.alarm, connected: s.connected }
+    },
+    async close() {
+      await w.request({ cmd: 'close' }, 'closed', 10_000).catch(() => undefined)
+      await w.kill()
+    },
+  }
+}

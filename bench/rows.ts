@@ -1,0 +1,65 @@
+// The suite's figures as table rows, with issue #8's targets and each figure's baseline.
+import { atLeast, atMost, na, row, type Row } from './lib/report.js'
+import { figure, round, type Figure } from './lib/stats.js'
+import type { BaselineResult } from './suites/broker-baseline.js'
+import type { BundleSize } from './suites/dashboard.js'
+import type { HistoryResult } from './suites/history.js'
+import type { LargeSessionResult, SmallSessionResult } from './suites/sessions.js'
+import type { TimeToReadyResult } from './suites/time-to-ready.js'
+
+/** Vigil's runs over the baseline's runs, pairwise in run order (both measured in this suite run). */
+function ratio(v: Figure, base: Figure): Figure {
+  return figure(v.runs.map((x, i) => round(x / (base.runs[i] ?? base.median), 3)))
+}
+const one = (v: number): Figure => figure([v])
+const n = (v: number): string => Math.round(v).toLocaleString('en-US')
+
+export function buildRows(r: {
+  baseline: BaselineResult
+  small: SmallSessionResult
+  large: LargeSessionResult
+  history: HistoryResult
+  ready: TimeToReadyResult
+  bundle: BundleSize
+  soak: boolean
+}): Row[] {
+  const b = r.baseline
+  const s = r.small.ingest
+  const l = r.large
+  const c = (k: number): string => `${n(k)} conn.`
+  const rows: Row[] = [
+    row('1', `bare aedes relay, QoS 1, ${c(b.connections)}`, 'msg/s', b.qos1.figure, null, '', 'the limit Vigil is compared to'),
+    b.qos0 ? row('1', `bare aedes relay, QoS 0, ${c(b.connections)}`, 'msg/s', b.qos0.figure, null) : na('1', 'bare aedes relay, QoS 0', 'skipped'),
+    row('2', `Vigil sustained, QoS 1, ${c(s.connections)}`, 'msg/s', s.qos1.figure, atLeast(10_000), `aedes ${n(b.qos1.figure.median)}/s`),
+    row('2', `Vigil ÷ bare aedes, QoS 1, ${c(s.connections)}`, '', ratio(s.qos1.figure, b.qos1.figure), atLeast(0.75)),
+  ]
+  if (s.qos0 && b.qos0) {
+    rows.push(
+      row('2', `Vigil sustained, QoS 0, ${c(s.connections)}`, 'msg/s', s.qos0.figure, null, `aedes ${n(b.qos0.figure.median)}/s`),
+      row('2', `Vigil ÷ bare aedes, QoS 0, ${c(s.connections)}`, '', ratio(s.qos0.figure, b.qos0.figure), atLeast(0.5)),
+    )
+  }
+  rows.push(
+    row('2', `Vigil sustained, QoS 1, ${c(l.ingest.connections)}`, 'msg/s', l.ingest.qos1.figure, atLeast(10_000),
+      `aedes at ${c(b.connections)} ${n(b.qos1.figure.median)}/s (${round(l.ingest.qos1.figure.median / b.qos1.figure.median, 2)})`),
+    row('3', `alarm event p50, background ${n(l.alarmOffline.backgroundRate)}/s`, 'ms', l.alarmOffline.alarmP50Ms, atMost(5)),
+    row('3', `alarm event p99, background ${n(l.alarmOffline.backgroundRate)}/s`, 'ms', l.alarmOffline.alarmP99Ms, atMost(25)),
+    l.alarmOffline.assignP99Ms
+      ? row('3', `work order assigned p99, background ${n(l.alarmOffline.backgroundRate)}/s`, 'ms', l.alarmOffline.assignP99Ms, atMost(100), '', l.alarmOffline.assignMissing ? `${l.alarmOffline.assignMissing} not assigned` : '')
+      : na('3', 'work order assigned p99', l.alarmOffline.assignNote, '≤ 100 ms'),
+    row('4', `offline beyond the ${l.alarmOffline.offlineTimeoutMs / 1000} s timeout, p99, ${c(l.ingest.connections)}`, 'ms', l.alarmOffline.offlineExcessP99Ms, atMost(1000)),
+    row('5', `resident memory per device, ${c(l.memory.connections)}`, 'KB', l.memory.perDeviceKB, atMost(30)),
+    row('6', 'history 24 h × 1 min, embedded store, p95', 'ms', r.history.store24hP95Ms, atMost(100), '', `${n(r.history.rows)} rows seeded`),
+    row('6', 'history 7 d × 1 min, embedded store, p95', 'ms', r.history.store7dP95Ms, atMost(100)),
+    row('6', 'history 24 h × 1 min, REST API, p95', 'ms', r.history.api24hP95Ms, atMost(100)),
+    r.history.api7dStatus === 200
+      ? na('6', 'history 7 d × 1 min, REST API', 'answered 200; timed through the store above')
+      : na('6', 'history 7 d × 1 min, REST API', `HTTP ${r.history.api7dStatus}: 10,080 buckets exceed the API's 10,000`),
+    na('6', 'history from InfluxDB', 'not measured by the suite yet', '≤ 100 ms'),
+    row('7', `wall display frame time p95, ${n(l.dashboard.tiles)} tiles, ${n(l.dashboard.stateChangesPerSec)} changes/s`, 'ms', l.dashboard.frameP95Ms, atMost(33)),
+    row('7', 'dashboard JavaScript, gzipped', 'KB', one(r.bundle.gzipKB), atMost(150)),
+    row('8', 'demo start to a live wall display', 's', figure(r.ready.readyMs.runs.map((v) => v / 1000)), atMost(10)),
+  )
+  if (r.soak) rows.push(na('–', 'one-hour soak', 'not built yet (reliability issue)'))
+  return rows
+}
