@@ -45,7 +45,14 @@ export function createAuthorizePublish(deps: {
       return callback(new Error('publish not authorized'))
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
-    ingest.handle({ topic: packet.topic, payload, deviceId: device.id }).then(
+    const handled = ingest.handle({ topic: packet.topic, payload, deviceId: device.id })
+    if (packet.qos === 0) {
+      // QoS 0 has no acknowledgement to hold back: let aedes read the device's next packet while
+      // the batch commits, instead of pacing every QoS 0 publisher by the commit.
+      handled.catch((err: unknown) => logger.warn({ err, deviceId: device.id }, 'QoS 0 message not stored'))
+      return callback(null)
+    }
+    handled.then(
       () => callback(null),
       // Not stored: no PUBACK; the connection closes and the device resends after reconnecting.
       (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),

@@ -6,8 +6,10 @@ import { AppError } from '../core/errors.js'
 import type { Aggregate, HistoryQuery } from '../core/ports.js'
 
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000
-/** Raw points are capped (CONTRACT.md §3); aggregated series get the same bound on buckets. */
+/** Raw points are capped (CONTRACT.md §3). */
 export const MAX_POINTS = 10_000
+/** Aggregated series: a 7-day chart at one minute (10,080 buckets) must fit, a year at one minute not. */
+export const MAX_BUCKETS = 20_160
 export const MIN_EVERY_MS = 1000
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 /** A field is a name, or `pumps.{pumpId}.{field}` for a pump station's pumps (CONTRACT.md §3). */
@@ -43,10 +45,10 @@ export function historyQuery(
     return { deviceId, field: q.field, from, to, limit: MAX_POINTS }
   }
   const everyMs = parseDuration(q.every)
-  if ((to - from) / everyMs > MAX_POINTS) {
-    throw new AppError('VALIDATION_FAILED', `at most ${MAX_POINTS} buckets: widen every or narrow the range`, { buckets: Math.ceil((to - from) / everyMs) })
+  if ((to - from) / everyMs > MAX_BUCKETS) {
+    throw new AppError('VALIDATION_FAILED', `at most ${MAX_BUCKETS} buckets: widen every or narrow the range`, { buckets: Math.ceil((to - from) / everyMs) })
   }
-  return { deviceId, field: q.field, from, to, everyMs, agg: q.agg ?? 'mean', limit: MAX_POINTS }
+  return { deviceId, field: q.field, from, to, everyMs, agg: q.agg ?? 'mean', limit: MAX_BUCKETS }
 }
 
 /** A telemetry field of the device's type (DOMAIN.md §3), or `pumps.{pumpId}.{field}` of a pump station. */

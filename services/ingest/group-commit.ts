@@ -23,17 +23,27 @@ export interface GroupCommit<A, R> {
   size(): number
 }
 
+/** With no interval, the batch is what arrived in the same turn of the event loop (no added latency). */
+function later(fn: () => void, ms: number): { cancel(): void } {
+  if (ms <= 0) {
+    const h = setImmediate(fn)
+    return { cancel: () => clearImmediate(h) }
+  }
+  const t = setTimeout(fn, ms)
+  return { cancel: () => clearTimeout(t) }
+}
+
 export function createGroupCommit<A, R>(opts: GroupCommitOptions<A, R>): GroupCommit<A, R> {
   const accepted: A[] = []
   const rejected: R[] = []
-  let timer: NodeJS.Timeout | null = null
+  let timer: { cancel(): void } | null = null
   let running: Promise<void> | null = null
 
   const backlog = (): number => accepted.length + rejected.length
 
   function run(): Promise<void> {
     if (timer !== null) {
-      clearTimeout(timer)
+      timer.cancel()
       timer = null
     }
     if (running === null) {
@@ -63,7 +73,7 @@ export function createGroupCommit<A, R>(opts: GroupCommitOptions<A, R>): GroupCo
     opts.onBacklog(backlog())
     if (running !== null) return
     if (backlog() >= opts.maxBatch) void run()
-    else if (timer === null) timer = setTimeout(() => void run(), opts.intervalMs)
+    else if (timer === null) timer = later(() => void run(), opts.intervalMs)
   }
 
   return {

@@ -24,7 +24,7 @@ export interface IngestOptions {
 }
 
 export const INGEST_DEFAULTS: Readonly<Required<IngestOptions>> = Object.freeze({
-  commitIntervalMs: 5, // ms a message may wait for companions before its batch is committed
+  commitIntervalMs: 0, // ms a message may wait for companions; 0 = the same event-loop turn (under load the running commit is the window)
   maxBatch: 1000, // messages per commit
   deadLetterMax: 10_000, // rejections kept (the dead-letter list is bounded, CONTRACT.md §2)
   maxPayloadBytes: 16_384, // CONTRACT.md §2: payloads are at most 16 KiB
