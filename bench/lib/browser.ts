@@ -5,9 +5,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
-// The browser globals the functions below use inside the page (the bench compiles without the DOM lib).
-declare const document: { querySelectorAll(selector: string): { length: number } }
-
 export const CHROMIUM = '/usr/bin/chromium'
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
@@ -41,7 +38,14 @@ export async function openWall(page: Page, url: string, user: string, password: 
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: timeoutMs })
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=tile]').length >= n, tiles, { timeout: timeoutMs, polling: 100 })
+  // Above a few hundred devices the overview draws only the tiles in view, so count the fleet the
+  // filter bar reports ("5000 devices" / "12 of 5000 devices") as well as the tiles drawn.
+  await page.waitForFunction(`(() => {
+    const n = ${Math.round(tiles)}
+    if (document.querySelectorAll('[data-testid=tile]').length >= n) return true
+    const m = /(\\d+) devices/.exec(document.querySelector('[data-testid=fleet-shown]')?.textContent ?? '')
+    return m !== null && Number(m[1]) >= n && document.querySelectorAll('[data-testid=tile]').length > 0
+  })()`, undefined, { timeout: timeoutMs, polling: 100 })
 }
 
 /** requestAnimationFrame intervals over `ms`: the frame times a person watching the wall sees. */
