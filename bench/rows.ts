@@ -4,6 +4,7 @@ import { figure, round, type Figure } from './lib/stats.js'
 import type { BaselineResult } from './suites/broker-baseline.js'
 import type { BundleSize } from './suites/dashboard.js'
 import type { HistoryResult } from './suites/history.js'
+import type { InfluxResult } from './suites/influx.js'
 import type { LargeSessionResult, SmallSessionResult } from './suites/sessions.js'
 import type { TimeToReadyResult } from './suites/time-to-ready.js'
 
@@ -19,6 +20,7 @@ export function buildRows(r: {
   small: SmallSessionResult
   large: LargeSessionResult
   history: HistoryResult
+  influx: InfluxResult
   ready: TimeToReadyResult
   bundle: BundleSize
   soak: boolean
@@ -55,11 +57,29 @@ export function buildRows(r: {
     r.history.api7dStatus === 200
       ? na('6', 'history 7 d × 1 min, REST API', 'answered 200; timed through the store above')
       : na('6', 'history 7 d × 1 min, REST API', `HTTP ${r.history.api7dStatus}: 10,080 buckets exceed the API's 10,000`),
-    na('6', 'history from InfluxDB', 'not measured by the suite yet', '≤ 100 ms'),
+    ...influxHistoryRows(r.influx),
     row('7', `wall display frame time p95, ${n(l.dashboard.tiles)} tiles, ${n(l.dashboard.stateChangesPerSec)} changes/s`, 'ms', l.dashboard.frameP95Ms, atMost(33)),
     row('7', 'dashboard JavaScript, gzipped', 'KB', one(r.bundle.gzipKB), atMost(150)),
     row('8', 'demo start to a live wall display', 's', figure(r.ready.readyMs.runs.map((v) => v / 1000)), atMost(10)),
   )
+  rows.push(...influxWriteRows(r.influx))
   if (r.soak) rows.push(na('–', 'one-hour soak', 'not built yet (reliability issue)'))
   return rows
+}
+
+/** Issue #8 item 6 from InfluxDB (issue #5's store): the same queries as the embedded store's rows. */
+export function influxHistoryRows(x: InfluxResult): Row[] {
+  return [
+    row('6', 'history 24 h × 1 min, InfluxDB store, p95', 'ms', x.store24hP95Ms, atMost(100), '', `${n(x.historyRows)} messages seeded`),
+    row('6', 'history 7 d × 1 min, InfluxDB store, p95', 'ms', x.store7dP95Ms, atMost(100)),
+  ]
+}
+
+/** Write throughput into InfluxDB through Vigil's store, against raw /write POSTs of the same lines. */
+export function influxWriteRows(x: InfluxResult): Row[] {
+  return [
+    row('–', `InfluxDB raw /write, keep-alive, ${n(x.points)} points`, 'points/s', x.rawPointsPerSec, null, '', 'the limit the store is compared to'),
+    row('–', `InfluxDB store write until confirmed, ${n(x.points)} points`, 'points/s', x.storePointsPerSec, null, `raw /write ${n(x.rawPointsPerSec.median)}/s`),
+    row('–', 'InfluxDB store ÷ raw /write', '', x.ratio, null),
+  ]
 }

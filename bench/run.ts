@@ -7,22 +7,32 @@
 //                                 and writes the top self-time functions to bench/profile.json
 //   npm run bench -- --quick      1 run of each, smaller fleets: a smoke test of the suite itself
 //   npm run bench -- --soak       the one-hour soak of the reliability issue: not built yet
+//   npm run bench -- --only influx  just the InfluxDB suite (write throughput, history); prints its
+//                                 rows and writes bench/results-influx.json (results.json untouched)
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureBuilt } from './lib/build.js'
 import { describeCommit, describeMachine } from './lib/machine.js'
 import { formatTable, markdownTable } from './lib/report.js'
 import { ROOT } from './lib/server-process.js'
-import { buildRows } from './rows.js'
+import { buildRows, influxHistoryRows, influxWriteRows } from './rows.js'
 import { benchBrokerBaseline } from './suites/broker-baseline.js'
 import { dashboardJsSize } from './suites/dashboard.js'
 import { benchHistory } from './suites/history.js'
+import { benchInflux } from './suites/influx.js'
 import { runLargeSession, runSmallSession } from './suites/sessions.js'
 import { benchTimeToReady } from './suites/time-to-ready.js'
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak]'
+const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak] [-- --only influx]'
+const SUITES = ['influx']
 const argv = process.argv.slice(2)
-const unknown = argv.filter((a) => !['--quick', '--profile', '--soak'].includes(a))
+const onlyAt = argv.indexOf('--only')
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined
+if (onlyAt >= 0 && (only === undefined || !SUITES.includes(only))) {
+  process.stderr.write(`bench: --only takes one of ${SUITES.join(', ')}\n${USAGE}\n`)
+  process.exit(1)
+}
+const unknown = argv.filter((a, i) => !['--quick', '--profile', '--soak', '--only'].includes(a) && !(onlyAt >= 0 && i === onlyAt + 1))
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown option ${unknown.join(' ')}\n${USAGE}\n`)
   process.exit(1)
@@ -35,12 +45,29 @@ const opts = {
   runs: quick ? 1 : 3,
   small: quick ? 300 : 1000,
   large: quick ? 1000 : 10_000,
+  influxPoints: quick ? 50_000 : 300_000,
+  ...(only !== undefined ? { only } : {}),
 }
 
 const started = performance.now()
 const log = (line: string): void => {
   const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4)
   process.stdout.write(`[${s} s] ${line}\n`)
+}
+
+if (only === 'influx') {
+  const machine = await describeMachine()
+  const commit = describeCommit()
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; ${machine.busyBeforeStartPct} % busy before the start`)
+  log(`InfluxDB (${opts.influxPoints} points, ${opts.runs} runs)`)
+  const influx = await benchInflux({ runs: opts.runs, points: opts.influxPoints, log })
+  const rows = [...influxWriteRows(influx), ...influxHistoryRows(influx)]
+  const durationSec = Math.round((performance.now() - started) / 1000)
+  const results = { generatedAt: new Date().toISOString(), commit, machine, durationSec, options: opts, rows, details: { influx } }
+  writeFileSync(path.join(ROOT, 'bench/results-influx.json'), JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(`\n${formatTable(rows)}\n\n${markdownTable(rows)}\n\n`)
+  log(`done in ${Math.floor(durationSec / 60)} min ${durationSec % 60} s; wrote bench/results-influx.json (bench/results.json left as it was)`)
+  process.exit(0)
 }
 
 ensureBuilt(log)
@@ -57,13 +84,15 @@ log(`2. Vigil, ${opts.small} connections`)
 const small = await runSmallSession({ connections: opts.small, runs: opts.runs, qos0: !quick, profile: opts.profile, log })
 log('6. history queries')
 const history = await benchHistory({ runs: opts.runs, log })
+log('6, –. InfluxDB store: write throughput and history queries')
+const influx = await benchInflux({ runs: opts.runs, points: opts.influxPoints, log })
 log(`2-5, 7. Vigil, ${opts.large} connections`)
 const large = await runLargeSession({ connections: opts.large, runs: opts.runs, log })
 log('8. time to ready')
 const ready = await benchTimeToReady({ runs: opts.runs, log })
 
 const durationSec = Math.round((performance.now() - started) / 1000)
-const rows = buildRows({ baseline, small, large, history, ready, bundle, soak: opts.soak })
+const rows = buildRows({ baseline, small, large, history, influx, ready, bundle, soak: opts.soak })
 const results = {
   generatedAt: new Date().toISOString(),
   commit,
@@ -71,7 +100,7 @@ const results = {
   durationSec,
   options: opts,
   rows,
-  details: { baseline, small, large, history, ready, bundle },
+  details: { baseline, small, large, history, influx, ready, bundle },
 }
 if (!quick) writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n')
 if (small.profile !== null) {

@@ -34,7 +34,7 @@ export interface HistoryResult {
 
 const flattened = new WeakMap<PoolMessage, Record<string, unknown> | null>()
 
-function toMessage(deviceId: string, type: AcceptedMessage['type'], m: PoolMessage, ts: number, seq: number): AcceptedMessage | null {
+export function toMessage(deviceId: string, type: AcceptedMessage['type'], m: PoolMessage, ts: number, seq: number): AcceptedMessage | null {
   let fields = flattened.get(m)
   if (fields === undefined) {
     const v = validateDeviceMessage(type, m.kind, JSON.parse(`{${m.rest}}`))
