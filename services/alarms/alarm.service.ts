@@ -66,6 +66,8 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
       .catch(logFailure('clearing the chattering flag failed', { deviceId, ruleId })),
   })
 
+  let unsubscribeRegistry: (() => void) | null = null
+
   async function commit(alarm: Alarm, input: AlarmInput): Promise<Alarm> {
     const result = transitionAlarm(alarm, input)
     if (!result.ok) throw new AppError(result.code, result.message, { alarmId: alarm.id, state: alarm.state })
@@ -116,6 +118,14 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
 
   return {
     async start() {
+      // A deleted device's alarms could never clear: they would stay on the wall for ever.
+      unsubscribeRegistry = events.on('DeviceRegistryChanged', (e) => {
+        if (!e.deleted) return
+        void repos.alarms.listOpen()
+          .then((open) => Promise.all(open.filter((a) => a.deviceId === e.deviceId)
+            .map((a) => onOpen(a.deviceId, a.ruleId, () => ({ kind: 'device-removed', at: clock.now() })))))
+          .catch(logFailure('ending the alarms of a removed device failed', { deviceId: e.deviceId }))
+      })
       for (const alarm of await repos.alarms.listOpen()) {
         if (alarm.chattering) chattering.resume(alarm.deviceId, alarm.ruleId)
         // A shelf that ran out while Vigil was down ends now, before anything else reads it.
@@ -126,6 +136,7 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
       await flood.start()
     },
     async stop() {
+      unsubscribeRegistry?.()
       shelves.cancelAll()
       chattering.stop()
       flood.stop()

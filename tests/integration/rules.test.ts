@@ -165,6 +165,21 @@ describe('one alarm per device and rule while active', () => {
     await dev.client.endAsync()
   })
 
+  it('deleting a device ends its open alarms, which could otherwise never clear', async () => {
+    const dev = await connectDevice(v, token, { id: `dev-${++n}`, siteId: 'S1', type: 'access-door', attributes: { requiredLevel: 3 } })
+    await dev.send('event', { event: 'forced_open', requiredLevel: 3, doorState: 'open' })
+    const alarm = await waitFor('AC-01', async () => (await alarmsOf(dev.id))[0])
+    await dev.client.endAsync()
+    expect((await v.api('DELETE', `/api/v1/devices/${dev.id}`, { token })).status).toBe(204)
+    const ended = await waitFor('alarm ended', async () => {
+      const r = await v.api('GET', `/api/v1/alarms/${alarm.id}`, { token })
+      return (r.json as Alarm).state === 'normal' ? (r.json as Alarm) : null
+    })
+    expect(ended.history?.at(-1)).toMatchObject({ action: 'device-removed', to: 'normal', actor: 'system' })
+    const active = await v.api('GET', '/api/v1/alarms?state=active&siteId=S1', { token })
+    expect((active.json as { items: Alarm[] }).items.filter((a) => a.deviceId === dev.id)).toEqual([])
+  })
+
   it('a site override of FD-02 takes effect without a restart', async () => {
     const patch = await v.api('PATCH', '/api/v1/sites/S1/rules/FD-02', { token, body: { params: { onDelaySec: 5 } } })
     expect(patch.status).toBe(200)

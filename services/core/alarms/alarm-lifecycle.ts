@@ -13,6 +13,8 @@ export type AlarmInput =
   | { kind: 'condition-false'; at: number; latched: boolean }
   | { kind: 'ack'; at: number; actor: string; note: string | null }
   | { kind: 'reset'; at: number; actor: string; note: string }
+  /** The device was deleted: its condition can never clear or be acknowledged away, so the alarm ends. */
+  | { kind: 'device-removed'; at: number }
   | ManagementInput
 
 /** A7: the condition returning to an alarm waiting as rtn-unacked or latched re-annunciates it. */
@@ -58,6 +60,9 @@ export function transitionAlarm(alarm: Alarm, input: AlarmInput): TransitionResu
       const patch = alarm.acked ? {} : { acked: true, ackedAt: iso(input.at), ackedBy: input.actor }
       return moved(alarm, 'normal', patch, input.at, input.actor, 'reset', input.note)
     }
+    case 'device-removed':
+      return moved(alarm, 'normal', { active: false, clearedAt: alarm.clearedAt ?? iso(input.at), shelvedUntil: null, outOfServiceWorkOrderId: null },
+        input.at, SYSTEM, 'device-removed', 'the device was removed from the registry; its alarm ends with it')
     case 'shelve':
     case 'unshelve':
     case 'shelve-expired':
