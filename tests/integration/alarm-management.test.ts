@@ -146,32 +146,49 @@ describe('shelving (DOMAIN.md §8 scenario 14)', () => {
   })
 })
 
+/** A manual work order on the device (the permit an out-of-service alarm is tied to). */
+async function workOrderFor(deviceId: string): Promise<string> {
+  const r = await v.api('POST', '/api/v1/work-orders', { token: operator, body: { siteId: 'S1', deviceId, title: 'Replace the door closer', priority: 3, skill: 'FIRE', source: 'phone' } })
+  expect(r.status).toBe(201)
+  return (r.json as { id: string }).id
+}
+
 describe('out of service (A12)', () => {
+  it('refuses a work order that does not exist', async () => {
+    const { alarm } = await proppedDoor()
+    const r = await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: operator, body: { workOrderId: 'WO-does-not-exist', reason: 'repair' } })
+    expect(r.status).toBe(404)
+    expect((r.json as { error: { code: string } }).error.code).toBe('WORK_ORDER_NOT_FOUND')
+    expect((await getAlarm(alarm.id)).state).toBe('unacked')
+  })
+
   it('an alarm out of service under a work order returns, re-annunciated, when the work order closes', async () => {
     const { door, alarm } = await proppedDoor()
-    const body = { workOrderId: 'WO-42', reason: 'door closer being replaced' }
+    const WO = await workOrderFor(door.id)
+    const body = { workOrderId: WO, reason: 'door closer being replaced' }
     expect((await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: viewer, body })).status).toBe(403)
     expect((await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: operator, body: { reason: 'no work order' } })).status).toBe(400)
     const oos = await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: operator, body })
     expect(oos.status).toBe(200)
-    expect(oos.json).toMatchObject({ state: 'out-of-service', outOfServiceWorkOrderId: 'WO-42', workOrderIds: expect.arrayContaining(['WO-42']) })
+    expect(oos.json).toMatchObject({ state: 'out-of-service', outOfServiceWorkOrderId: WO, workOrderIds: expect.arrayContaining([WO]) })
     expect(await idsIn('out-of-service')).toContain(alarm.id)
     expect(await idsIn('active')).not.toContain(alarm.id)
 
     await pass(MIN, [door])
     expect((await getAlarm(alarm.id)).state).toBe('out-of-service')
-    const returned = await v.services.alarms.onWorkOrderClosed('WO-42')
+    const returned = await v.services.alarms.onWorkOrderClosed(WO)
     expect(returned.map((a) => a.id)).toEqual([alarm.id])
     const back = await getAlarm(alarm.id)
-    expect(back).toMatchObject({ state: 'unacked', active: true, workOrderIds: expect.arrayContaining(['WO-42']) })
+    expect(back).toMatchObject({ state: 'unacked', active: true, workOrderIds: expect.arrayContaining([WO]) })
     expect(back.outOfServiceWorkOrderId).toBeUndefined()
-    expect(back.history?.at(-1)).toMatchObject({ actor: 'system', action: 'return-to-service', note: 'work order WO-42 closed' })
-    expect(await v.services.alarms.onWorkOrderClosed('WO-42')).toEqual([])
+    expect(back.history?.at(-1)).toMatchObject({ actor: 'system', action: 'return-to-service', note: `work order ${WO} closed` })
+    expect(await v.services.alarms.onWorkOrderClosed(WO)).toEqual([])
   })
 
   it('return-to-service by hand ends an alarm whose condition cleared meanwhile', async () => {
     const { door, alarm } = await proppedDoor()
-    await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: operator, body: { workOrderId: 'WO-43', reason: 'repair' } })
+    const oos = await v.api('POST', `/api/v1/alarms/${alarm.id}/out-of-service`, { token: operator, body: { workOrderId: await workOrderFor(door.id), reason: 'repair' } })
+    expect(oos.status).toBe(200)
     await door.send('telemetry', { position: 'closed' })
     await pass(10_000, [door], 5000)
     await waitFor('cleared while out of service', async () => (await getAlarm(alarm.id)).active === false)

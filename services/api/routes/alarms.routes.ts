@@ -5,6 +5,8 @@ import { Type } from 'typebox'
 import { ACTIVE_LIST_STATES, ALARM_STATES, type AlarmState, type Priority } from '../../core/model.js'
 import type { RouteOpts } from '../api-deps.js'
 import { MAX_SHELVE_MINUTES } from '../../core/alarms/alarm-management.js'
+import { AppError } from '../../core/errors.js'
+import { isOpenStatus } from '../../core/work-orders/work-order.js'
 import { assertVisible, canSeeSite, principalOf, requirePermission, siteScope, visibleSites } from '../auth.js'
 import { isAllowed } from '../permissions.js'
 import { emptyPage, pageRequest } from '../paging.js'
@@ -144,7 +146,14 @@ export const alarmManagementRoutes: FastifyPluginAsyncTypebox<RouteOpts> = async
     },
   }, async (req) => {
     const user = principalOf(req)
-    await visibleAlarm(user, req.params.id)
+    const alarm = await visibleAlarm(user, req.params.id)
+    // A12: the permit is a real, open work order of the alarm's site; an unknown id would leave the
+    // alarm hidden with nothing to bring it back when the work is done.
+    if (deps.workOrders) {
+      const wo = await deps.workOrders.workOrders.get(req.body.workOrderId)
+      if (!wo || wo.siteId !== alarm.siteId) throw new AppError('WORK_ORDER_NOT_FOUND', `work order ${req.body.workOrderId} not found on site ${alarm.siteId}`)
+      if (!isOpenStatus(wo.status)) throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', `work order ${wo.id} is ${wo.status}: an alarm can only be taken out of service under an open work order`)
+    }
     return deps.alarms.outOfService(req.params.id, user.username, req.body)
   })
 
