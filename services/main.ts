@@ -209,32 +209,6 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   let mqttPort: number
   let mqttsPort: number | null = null
   let httpPort: number
-  try {
-    mqttPort = await listen(mqttServer, config.mqttPort, config.host, 'MQTT')
-    if (mqttsServer) mqttsPort = await listen(mqttsServer, config.mqttsPort, config.host, 'MQTTS')
-    brokerListening = true
-    await app.listen({ port: config.httpPort, host: config.host })
-    httpPort = (app.server.address() as net.AddressInfo).port
-  } catch (err) {
-    mqttServer.close()
-    mqttsServer?.close()
-    await broker.close().catch(() => undefined)
-    socketSessions?.stop()
-    await realtime.close().catch(() => undefined)
-    await app.close().catch(() => undefined)
-    await ingest.stop().catch(() => undefined)
-    await accessEvents.stop()
-    await rules.stop()
-    await emergencies.stop()
-    webhook?.stop()
-    await workOrders.stop()
-    await alarms.stop()
-    await liveState.stop()
-    await telemetry.close()
-    await repos.close()
-    throw err
-  }
-
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -257,6 +231,20 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       await telemetry.close()
       await repos.close()
     })())
+
+  try {
+    mqttPort = await listen(mqttServer, config.mqttPort, config.host, 'MQTT')
+    if (mqttsServer) mqttsPort = await listen(mqttsServer, config.mqttsPort, config.host, 'MQTTS')
+    brokerListening = true
+    await app.listen({ port: config.httpPort, host: config.host }).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'EADDRINUSE' ? `HTTP port ${config.httpPort} on ${config.host} is already in use` : `HTTP cannot listen on ${config.host}:${config.httpPort}: ${err.message}`)
+    })
+    httpPort = (app.server.address() as net.AddressInfo).port
+  } catch (err) {
+    // The same orderly shutdown as stop(): whatever started is closed, nothing is left half-open.
+    await stop().catch(() => undefined)
+    throw err
+  }
 
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
   return {
