@@ -20,9 +20,13 @@ export interface AccessDoorSim extends DeviceSim {
   readonly perimeter: boolean
   /** The door is opened without a grant or exit request (AC-01) and shut again at `closeAtMs`. */
   forceOpen(nowMs: number, closeAtMs: number): void
+  /** Someone badges in and leaves the door standing open until `closeAtMs` (AC-02 held open). */
+  holdOpen(nowMs: number, closeAtMs: number): void
+  /** The fire linkage unlocks the door (`fire_unlock`) from `nowMs` until `untilMs` (GB 50116 §4.10.3). */
+  fireUnlock(nowMs: number, untilMs: number): void
 }
 
-type Phase = 'locked' | 'unlocked' | 'open' | 'forced'
+type Phase = 'locked' | 'unlocked' | 'open' | 'forced' | 'fire-unlocked'
 
 const PERIOD_MS = 20_000
 const CREDENTIAL_TYPES = ['card', 'card', 'card', 'qr', 'face', 'pin', 'remote'] as const
@@ -91,7 +95,10 @@ export function createAccessDoorSim(opts: AccessDoorOptions): AccessDoorSim {
     if (phase === 'locked') {
       if (nowMs >= nextAtMs && rnd.chance(dt * ratePerSec)) arrival(nowMs)
     } else if (nowMs >= nextAtMs) {
-      if (phase === 'unlocked') {
+      if (phase === 'fire-unlocked') {
+        setPhase('locked', nowMs, 0)
+        event(nowMs, { event: 'door_closed', ...state() })
+      } else if (phase === 'unlocked') {
         setPhase('open', nowMs, rnd.between(3_000, 8_000))
       } else {
         setPhase('locked', nowMs, 0)
@@ -108,6 +115,16 @@ export function createAccessDoorSim(opts: AccessDoorOptions): AccessDoorSim {
     forceOpen(nowMs, closeAtMs) {
       setPhase('forced', nowMs, closeAtMs - nowMs)
       event(nowMs, { event: 'forced_open', ...state() })
+    },
+    holdOpen(nowMs, closeAtMs) {
+      const who = rnd.pick(people)
+      setPhase('unlocked', nowMs, 0)
+      event(nowMs, { event: 'granted', credential: { token: token(who.cardUid), type: 'card' }, subjectRef: who.ref, ...state() })
+      setPhase('open', nowMs, closeAtMs - nowMs)
+    },
+    fireUnlock(nowMs, untilMs) {
+      setPhase('fire-unlocked', nowMs, untilMs - nowMs)
+      event(nowMs, { event: 'fire_unlock', ...state() })
     },
     step(nowMs) {
       advance(elapsed(nowMs), nowMs)

@@ -17,6 +17,13 @@ export interface ElevatorSim extends DeviceSim {
   readonly type: 'elevator'
   /** Stops the car between floors with the doors closed and someone inside until `untilMs` (EL-01). */
   trap(untilMs: number): void
+  /**
+   * A fault (GB/T 24476 `gbCode`, e.g. 08 "other fault preventing restart") stops the empty car at
+   * a landing, doors closed and out of service, from `nowMs` until `untilMs`; then the fault clears (EL-06).
+   */
+  faultStop(gbCode: string, nowMs: number, untilMs: number): void
+  /** Fire recall (GB 50116 §4.7) until `untilMs`: fire return mode, to the home floor, doors open. */
+  fireRecall(untilMs: number): void
   readonly snapshot: Readonly<Record<string, unknown>>
 }
 
@@ -28,7 +35,7 @@ const LOAD_PER_PASSENGER_PCT = 7.5
 const RUNNING_PERIOD_MS = 1_000
 const IDLE_PERIOD_MS = 30_000
 
-type Phase = 'idle' | 'running' | 'doors-open' | 'trapped'
+type Phase = 'idle' | 'running' | 'doors-open' | 'trapped' | 'fault-stop'
 
 export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
   const rnd = createRandom(opts.seed ?? opts.id)
@@ -47,13 +54,17 @@ export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
   let trips = rnd.int(20_000, 90_000)
   let runHours = rnd.between(4_000, 20_000)
   const battery = rnd.int(180, 420)
+  const homeFloor = opts.homeFloor ?? 1
+  let faultCode: string | null = null
+  let fireUntilMs = 0
+  const events: SimMessage[] = []
 
   const snapshot = (): Record<string, unknown> => {
     const floor = Math.round(position)
     const doorZone = Math.abs(position - floor) < 0.08
     const running = phase === 'running'
     return {
-      serviceMode: 1,
+      serviceMode: phase === 'fault-stop' ? 0 : fireUntilMs > 0 ? 3 : 1,
       carStatus: running ? 1 : 0,
       direction: running ? (target > position ? 1 : 2) : 0,
       floor,
@@ -97,7 +108,26 @@ export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
     }
   }
 
+  /** In fire return the car goes home, opens its doors and stays there; a trapped or faulted car cannot. */
+  const recall = (dt: number, nowMs: number): void => {
+    if (nowMs >= fireUntilMs) {
+      fireUntilMs = 0
+      phase = 'idle'
+      return
+    }
+    if (phase === 'running') return move(dt, nowMs)
+    if (position !== homeFloor) {
+      target = homeFloor
+      phase = 'running'
+      return
+    }
+    phase = 'doors-open'
+    phaseUntilMs = fireUntilMs
+    passengers = 0
+  }
+
   const advance = (dt: number, nowMs: number): void => {
+    if (fireUntilMs > 0 && phase !== 'trapped' && phase !== 'fault-stop') return recall(dt, nowMs)
     switch (phase) {
       case 'idle':
         // Calls arrive at random, more often when people are already inside.
@@ -114,6 +144,14 @@ export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
       case 'doors-open':
         if (nowMs >= phaseUntilMs) phase = 'idle'
         return
+      case 'fault-stop':
+        if (nowMs >= phaseUntilMs) {
+          // The maintenance engineer cleared the fault and put the car back in service.
+          events.push(env.stamp('event', nowMs, { event: 'fault', gbCode: faultCode ?? '08', active: false }))
+          faultCode = null
+          phase = 'idle'
+        }
+        return
       case 'trapped':
         if (nowMs >= phaseUntilMs) {
           // Released (rescue operation): levelled to the nearest floor, doors open, everyone out.
@@ -128,7 +166,7 @@ export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
   }
 
   const changedFields = (a: Record<string, unknown>, b: Record<string, unknown>): boolean =>
-    ['carStatus', 'floor', 'doorClosed', 'doorZone', 'occupied', 'direction'].some((k) => a[k] !== b[k])
+    ['serviceMode', 'carStatus', 'floor', 'doorClosed', 'doorZone', 'occupied', 'direction'].some((k) => a[k] !== b[k])
 
   return {
     id: opts.id,
@@ -145,13 +183,27 @@ export function createElevatorSim(opts: ElevatorOptions): ElevatorSim {
       phase = 'trapped'
       phaseUntilMs = untilMs
     },
+    fireRecall(untilMs) {
+      fireUntilMs = untilMs
+    },
+    faultStop(gbCode, nowMs, untilMs) {
+      // Levelled at the nearest floor in the shaft, everyone out, doors shut.
+      position = clamp(Math.round(position), low, high)
+      target = position
+      speed = 0
+      passengers = 0
+      faultCode = gbCode
+      phase = 'fault-stop'
+      phaseUntilMs = untilMs
+      events.push(env.stamp('event', nowMs, { event: 'fault', gbCode, active: true }))
+    },
     step(nowMs) {
       advance(elapsed(nowMs), nowMs)
       const snap = snapshot()
       const changed = changedFields(snap, last)
       const period = phase === 'running' ? RUNNING_PERIOD_MS : IDLE_PERIOD_MS
-      const out: SimMessage[] = []
-      if (cadence.due(nowMs, changed, period)) {
+      const out: SimMessage[] = events.splice(0)
+      if (cadence.due(nowMs, changed || out.length > 0, period)) {
         out.push(env.stamp('telemetry', nowMs, snap))
         last = snap
       }

@@ -16,6 +16,12 @@ export interface FireDoorSim extends DeviceSim {
   readonly doorType: 'NC' | 'NO'
   /** Someone wedges the door open until `untilMs` (FD-02 "propped open"); NC doors only. */
   propOpen(untilMs: number): void
+  /**
+   * The fire linkage releases the door at `nowMs` (an NO door's holder drops; an NC door shuts) and
+   * it reports closed at `closedAtMs` — late when its holder sticks (FD-05). Staff re-latch NO doors
+   * open at `relatchAtMs`, after the fire.
+   */
+  fireRelease(nowMs: number, closedAtMs: number, relatchAtMs: number): void
 }
 
 const PERIOD_MS = 60_000
@@ -32,15 +38,19 @@ export function createFireDoorSim(opts: FireDoorOptions): FireDoorSim {
   let open = !isNC
   let openUntilMs = 0
   let lastOpen = open
+  let released = false
+  let closeAtMs = 0
+  let relatchAtMs = 0
+  const events: SimMessage[] = []
 
   const snapshot = (): Record<string, unknown> => ({
     doorType: opts.doorType,
     zone: opts.zone,
     position: open ? 'open' : 'closed',
-    ...(isNC ? {} : { holder: 'energized' }),
+    ...(isNC ? {} : { holder: released ? 'released' : 'energized' }),
     closer: 'ok',
     fault: 'none',
-    releaseCmd: false,
+    releaseCmd: released,
   })
 
   return {
@@ -52,9 +62,21 @@ export function createFireDoorSim(opts: FireDoorOptions): FireDoorSim {
       open = true
       openUntilMs = untilMs
     },
+    fireRelease(nowMs, closedAtMs, relatchAt) {
+      released = true
+      closeAtMs = closedAtMs
+      relatchAtMs = relatchAt
+      if (!isNC) events.push(env.stamp('event', nowMs, { event: 'release', cause: 'fire_linkage' }))
+    },
     step(nowMs) {
       const dt = elapsed(nowMs)
-      if (isNC) {
+      if (released) {
+        if (open && nowMs >= closeAtMs) open = false
+        if (nowMs >= relatchAtMs) {
+          released = false
+          if (!isNC) open = true
+        }
+      } else if (isNC) {
         if (open && nowMs >= openUntilMs) open = false
         else if (!open && rnd.chance(dt * PASSAGES_PER_SEC)) {
           open = true
@@ -63,8 +85,8 @@ export function createFireDoorSim(opts: FireDoorOptions): FireDoorSim {
       }
       const changed = open !== lastOpen
       lastOpen = open
-      const out: SimMessage[] = []
-      if (cadence.due(nowMs, changed, PERIOD_MS)) out.push(env.stamp('telemetry', nowMs, snapshot()))
+      const out: SimMessage[] = events.splice(0)
+      if (cadence.due(nowMs, changed || out.length > 0, PERIOD_MS)) out.push(env.stamp('telemetry', nowMs, snapshot()))
       return out
     },
   }

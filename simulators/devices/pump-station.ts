@@ -20,6 +20,12 @@ export interface PumpStationSim extends DeviceSim {
   readonly setpointP: number
   /** A demand surge the duty pump cannot meet: outlet pressure well below 0.8×setpoint until `untilMs` (PU-01). */
   lowPressure(untilMs: number): void
+  /** The break tank runs empty (float valve stuck) until `untilMs`: the duty pump runs dry, then its protection trips it (PU-03). */
+  dryRun(untilMs: number): void
+  /** Water on the pump-room floor (burst pipe) until `untilMs` (SU-02). */
+  flood(untilMs: number): void
+  /** A fire demand (hydrant opened) the main fire pumps fail to answer until `untilMs` (FP-02); fire sets only. */
+  fireDemandNoStart(untilMs: number): void
 }
 
 interface Pump {
@@ -27,6 +33,7 @@ interface Pump {
   role: 'duty' | 'standby' | 'jockey'
   ratedA: number
   running: boolean
+  fault: string
   freqHz: number
   motorTempC: number
   vibBase: number
@@ -55,6 +62,7 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
     role,
     ratedA: PUMP_RATED_A[system][id] ?? 30,
     running: false,
+    fault: 'none',
     freqHz: 0,
     motorTempC: rnd.between(24, 30),
     vibBase: rnd.between(0.9, 1.6),
@@ -68,7 +76,11 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
   let flow = 0
   let refilling = false
   let lowUntilMs = 0
-  let wasLow = false
+  let dryUntilMs = 0
+  let floodUntilMs = 0
+  let demandUntilMs = 0
+  /** Whether an abnormal condition was on at the last step: its start and end are reported at once. */
+  let wasAbnormal = false
   let dutyIndex = 0
   const events: SimMessage[] = []
 
@@ -89,6 +101,12 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
 
   const domestic = (dt: number, nowMs: number): void => {
     const duty = pumps[0] as Pump
+    if (nowMs < dryUntilMs) return runDry(duty, dt, nowMs)
+    if (duty.fault === 'dry_run') {
+      // Tank refilled and the trip reset: the duty pump takes the load again.
+      duty.fault = 'none'
+      levelPct = 80
+    }
     setRunning(duty, true, nowMs)
     if (nowMs < lowUntilMs) {
       flow = clamp(85 + rnd.noise(4), 60, 110)
@@ -103,6 +121,17 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
     if (levelPct < 70) refilling = true
     if (levelPct > 95) refilling = false
     levelPct = clamp(levelPct + (((refilling ? 45 : 0) - flow) / 3600) * dt * 0.5, 0, 100)
+  }
+
+  // The tank empties in a minute; the pump sucks air for ~15 s before its dry-run protection trips.
+  const runDry = (duty: Pump, dt: number, nowMs: number): void => {
+    levelPct = clamp(levelPct - 3 * dt, 4, 100)
+    flow = duty.running ? clamp(flow * 0.8, 0, 60) : 0
+    outletP = setpointP * (duty.running ? 0.85 : 0.3)
+    if (levelPct <= 6 && duty.fault === 'none' && rnd.chance(dt / 15)) {
+      duty.fault = 'dry_run'
+      setRunning(duty, false, nowMs)
+    }
   }
 
   const sump = (dt: number, nowMs: number): void => {
@@ -123,6 +152,17 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
 
   const fire = (dt: number, nowMs: number): void => {
     const jockey = pumps[2] as Pump
+    if (nowMs < demandUntilMs) {
+      // A hydrant draws more than the jockey can make up; FP1 and FP2 trip on start (overload).
+      for (const main of pumps.slice(0, 2)) main.fault = 'overload'
+      setRunning(jockey, true, nowMs)
+      jockey.freqHz = 50
+      outletP = clamp(outletP - 0.01 * dt, 0.25, 2.5)
+      flow = clamp(12 + rnd.noise(1), 8, 16)
+      levelPct = clamp(levelPct - 0.002 * dt, 90, 100)
+      return
+    }
+    for (const main of pumps.slice(0, 2)) main.fault = 'none'
     // The jockey pump makes up system leakage between 0.85 and 0.95 MPa (GB 50974 §5.3).
     if (outletP < setpointP - 0.05) setRunning(jockey, true, nowMs)
     if (outletP > setpointP + 0.05) setRunning(jockey, false, nowMs)
@@ -139,7 +179,7 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
       id: p.id,
       role: p.role,
       running: p.running,
-      fault: 'none',
+      fault: p.fault,
       freqHz: round(p.freqHz, 1),
       currentA: round(p.running ? p.ratedA * (0.35 + 0.6 * load) + rnd.noise(0.3) : 0, 1),
       motorTempC: round(p.motorTempC, 1),
@@ -156,7 +196,7 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
       ctrlMode: 'auto',
       outletP: round(Math.max(0, outletP), 3),
       levelPct: round(levelPct, 1),
-      floodWet: false,
+      floodWet: nowMs < floodUntilMs,
       flow: round(flow, 1),
       vL1: round(clamp(volts + rnd.noise(1.5), 380, 400), 1),
       vL2: round(clamp(volts + rnd.noise(1.5), 380, 400), 1),
@@ -167,7 +207,7 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
       body.setpointP = setpointP
       body.inletP = round(system === 'fire' ? 0.05 + rnd.noise(0.002) : 0.02 + levelPct * 0.0004 + rnd.noise(0.002), 3)
     }
-    if (system === 'fire') body.fireDemand = false
+    if (system === 'fire') body.fireDemand = nowMs < demandUntilMs
     return body
   }
 
@@ -178,6 +218,15 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
     setpointP,
     lowPressure(untilMs) {
       lowUntilMs = untilMs
+    },
+    dryRun(untilMs) {
+      dryUntilMs = untilMs
+    },
+    flood(untilMs) {
+      floodUntilMs = untilMs
+    },
+    fireDemandNoStart(untilMs) {
+      demandUntilMs = untilMs
     },
     step(nowMs) {
       const dt = elapsed(nowMs)
@@ -190,10 +239,10 @@ export function createPumpStationSim(opts: PumpStationOptions): PumpStationSim {
         p.motorTempC += (targetTemp - p.motorTempC) * Math.min(1, dt / 600)
       }
       const out = events.splice(0)
-      // A pressure loss or recovery is reported at once; otherwise the 10 s heartbeat (DOMAIN.md §2).
-      const isLow = nowMs < lowUntilMs
-      const edge = isLow !== wasLow
-      wasLow = isLow
+      // A fault's start or end is reported at once; otherwise the 10 s heartbeat (DOMAIN.md §2).
+      const abnormal = nowMs < lowUntilMs || nowMs < dryUntilMs || nowMs < floodUntilMs || nowMs < demandUntilMs
+      const edge = abnormal !== wasAbnormal
+      wasAbnormal = abnormal
       if (cadence.due(nowMs, out.length > 0 || edge, PERIOD_MS)) out.push(env.stamp('telemetry', nowMs, snapshot(nowMs)))
       return out
     },

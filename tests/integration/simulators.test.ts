@@ -11,7 +11,7 @@ import { createManualClock } from '../../services/adapters/clock.js'
 import type { Alarm } from '../../services/core/model.js'
 import { createApiClient } from '../../simulators/api-client.js'
 import { DEMO_SITE, DEMO_USERS, runDemo } from '../../simulators/demo.js'
-import { planFleet } from '../../simulators/fleet-plan.js'
+import { DEMO_COUNTS, planFleet } from '../../simulators/fleet-plan.js'
 import { backoffDelay, connectDevice, type DeviceLink } from '../../simulators/publisher.js'
 import { createSecretStore } from '../../simulators/secret-store.js'
 import { startSiteRunner, type SiteRunner } from '../../simulators/site-runner.js'
@@ -194,7 +194,7 @@ describe('the demo site on a real Vigil', () => {
       const api = createApiClient(v.http, { user: 'admin', password: v.adminPassword })
       await api.login()
       runner = await startSiteRunner({
-        mqttUrl: v.mqttUrl, api, secrets: createSecretStore(stateDir), site: DEMO_SITE, specs: planFleet({}), rateHz: 1, log: () => {},
+        mqttUrl: v.mqttUrl, api, secrets: createSecretStore(stateDir), site: DEMO_SITE, specs: planFleet({ counts: { ...DEMO_COUNTS, pumps: 3 } }), rateHz: 1, log: () => {},
         now: () => clock.now(), autoTick: false,
       })
       await runner.tick()
@@ -221,11 +221,31 @@ describe('the demo site on a real Vigil', () => {
       ['door-forced', 'AC-01', 2],
       ['trapped-passenger', 'EL-01', 31],
       ['pump-low-pressure', 'PU-01', 61],
+      ['elevator-fault', 'EL-06', 61],
+      ['door-held', 'AC-02', 31],
+      ['pump-dry-run', 'PU-03', 45],
+      ['pump-room-flood', 'SU-02', 11],
+      ['fire-pump-fail', 'FP-02', 121],
     ])('%s raises %s', async (scenario, ruleId, seconds) => {
       const played = runner.play(scenario)
       await run(seconds)
       const alarm = await alarmOf(played.deviceId, ruleId)
       expect(alarm).toMatchObject({ siteId: 'demo', deviceId: played.deviceId, state: 'unacked' })
+    })
+
+    it('fire-alarm: the door whose holder sticks raises FD-05 and the linkage that works raises nothing', async () => {
+      const before = clock.now()
+      runner.play('fire-alarm')
+      await run(61)
+      const fd05 = await waitFor('FD-05', async () => {
+        const r = await v.api('GET', '/api/v1/alarms?state=all&siteId=demo', { token })
+        return (r.json.items as Alarm[]).find((a) => a.ruleId === 'FD-05' && a.active) ?? null
+      })
+      expect(fd05).toMatchObject({ priority: 1, state: 'unacked' })
+      await run(70)
+      const r = await v.api('GET', '/api/v1/alarms?state=all&siteId=demo', { token })
+      const linkage = (r.json.items as Alarm[]).filter((a) => ['EL-08', 'AC-06', 'FD-03'].includes(a.ruleId) && Date.parse(a.raisedAt) >= before)
+      expect(linkage).toEqual([])
     })
 
     it('device-offline takes a device offline past its timeout, and it comes back', async () => {

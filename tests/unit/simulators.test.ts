@@ -12,7 +12,7 @@ import { createFirePanelSim } from '../../simulators/devices/fire-panel.js'
 import { createPumpStationSim } from '../../simulators/devices/pump-station.js'
 import { DEMO_COUNTS, planFleet } from '../../simulators/fleet-plan.js'
 import { createFleet } from '../../simulators/fleet.js'
-import { CONTRACT_SCENARIOS, SCENARIOS, ScenarioError } from '../../simulators/scenarios/index.js'
+import { ALL_SCENARIOS, CONTRACT_SCENARIOS, SCENARIOS, ScenarioError } from '../../simulators/scenarios/index.js'
 import { createSiteSimulation, type OutboundMessage, type SiteSimulation } from '../../simulators/site-simulation.js'
 
 const T0 = Date.UTC(2025, 2, 1, 0, 0, 0)
@@ -150,8 +150,11 @@ describe('the demo fleet', () => {
 })
 
 /** Runs the demo site at 1 s steps, plays `scenario` at `playAt`, and returns everything sent. */
-function playOnDemoSite(scenario: string, durationMs: number): { site: SiteSimulation; deviceId: string; playAt: number; sent: Array<OutboundMessage & { t: number }> } {
-  const site = createSiteSimulation(createFleet(planFleet({ nowMs: T0 }), 'test-site-key'))
+/** The demo site, with a fire pump set added (`--pumps 3`) for the scenarios that need one. */
+const WITH_FIRE_PUMPS = { ...DEMO_COUNTS, pumps: 3 }
+
+function playOnDemoSite(scenario: string, durationMs: number, counts = DEMO_COUNTS): { site: SiteSimulation; deviceId: string; playAt: number; sent: Array<OutboundMessage & { t: number }> } {
+  const site = createSiteSimulation(createFleet(planFleet({ nowMs: T0, counts }), 'test-site-key'))
   const sent: Array<OutboundMessage & { t: number }> = []
   const playAt = T0 + 60_000
   let deviceId = ''
@@ -234,8 +237,8 @@ describe('scenarios', () => {
     expect(times.filter((t) => t > resumed).length).toBeGreaterThan(2)
   })
 
-  it.each(SCENARIOS.map((s) => [s.name]))('everything sent while %s plays is valid for the schemas', (name) => {
-    const { sent } = playOnDemoSite(name, 150_000)
+  it.each(ALL_SCENARIOS.map((s) => [s.name]))('everything sent while %s plays is valid for the schemas', (name) => {
+    const { sent } = playOnDemoSite(name, 150_000, WITH_FIRE_PUMPS)
     const invalid = sent.filter((m) => !validateDeviceMessage(m.type, m.kind, m.payload).ok)
     expect(invalid.slice(0, 3)).toEqual([])
   })
@@ -247,11 +250,89 @@ describe('scenarios', () => {
     expect(second.deviceId).not.toBe(first.deviceId)
   })
 
-  const notYet = CONTRACT_SCENARIOS.filter((n) => !SCENARIOS.some((s) => s.name === n))
-  it.each(notYet.map((n) => [n]))('%s is refused with a clear "not yet available" message', (name) => {
+  it('has every scenario CONTRACT.md §5 names, and the demo rotates through some of them', () => {
+    expect(ALL_SCENARIOS.map((s) => s.name)).toEqual([...CONTRACT_SCENARIOS])
+    expect(SCENARIOS.every((s) => ALL_SCENARIOS.includes(s))).toBe(true)
+  })
+
+  it('fire-pump-fail on a site without a fire pump set says what it needs', () => {
     const site = createSiteSimulation(createFleet(planFleet({ nowMs: T0 }), 'k'))
-    expect(() => site.play(name, T0)).toThrow(ScenarioError)
-    expect(() => site.play(name, T0)).toThrow(/not yet available/)
+    expect(() => site.play('fire-pump-fail', T0)).toThrow(ScenarioError)
+    expect(() => site.play('fire-pump-fail', T0)).toThrow(/fire pump set.*--pumps 3/)
+  })
+
+  it('elevator-fault: the empty car stops at a landing out of service with fault 08, then the fault clears', () => {
+    const { deviceId, playAt, sent } = playOnDemoSite('elevator-fault', 120_000)
+    const during = states(sent, deviceId).filter((x) => x.t >= playAt + 5_000 && x.t < playAt + 90_000)
+    expect(during.length).toBeGreaterThan(0)
+    expect(during.every((x) => x.s.serviceMode === 0 && x.s.occupied === false && x.s.doorClosed === true && x.s.carStatus === 0)).toBe(true)
+    const faults = states(sent, deviceId).filter((x) => x.event === 'fault').map((x) => [x.t - playAt, x.s.gbCode, x.s.active])
+    expect(faults).toEqual([[0, '08', true], [90_000, '08', false]])
+    expect(states(sent, deviceId).at(-1)?.s.serviceMode).toBe(1)
+  })
+
+  it('pump-dry-run: the break tank empties below 10 % with the duty pump running, then it trips on dry_run; refilled afterwards', () => {
+    const { deviceId, playAt, sent } = playOnDemoSite('pump-dry-run', 90_000)
+    const st = states(sent, deviceId)
+    const dry = st.find((x) => x.t > playAt && typeof x.s.levelPct === 'number' && x.s.levelPct < 10)
+    expect(dry).toBeDefined()
+    const tripped = st.find((x) => x.t > playAt && (x.s.pumps as Array<{ fault: string }> | undefined)?.some((p) => p.fault === 'dry_run'))
+    expect(tripped?.t).toBeLessThan(playAt + 60_000)
+    const after = st.filter((x) => x.t > playAt + 61_000 && x.s.pumps).at(-1)
+    expect((after?.s.pumps as Array<{ fault: string }>).every((p) => p.fault === 'none')).toBe(true)
+    expect(after?.s.levelPct).toBeGreaterThan(20)
+  })
+
+  it('pump-room-flood: the sump room floor is wet for 40 s', () => {
+    const { deviceId, playAt, sent } = playOnDemoSite('pump-room-flood', 60_000)
+    const wet = states(sent, deviceId).filter((x) => x.s.floodWet === true).map((x) => x.t - playAt)
+    expect(wet[0]).toBe(0)
+    expect(Math.max(...wet)).toBeLessThan(40_000)
+    expect(states(sent, deviceId).at(-1)?.s.floodWet).toBe(false)
+  })
+
+  it('fire-pump-fail: fire demand while both main pumps are tripped and only the jockey runs', () => {
+    const { site, deviceId, playAt, sent } = playOnDemoSite('fire-pump-fail', 160_000, WITH_FIRE_PUMPS)
+    expect(site.devices.find((d) => d.spec.id === deviceId)?.spec.attributes.system).toBe('fire')
+    const during = states(sent, deviceId).filter((x) => x.t >= playAt && x.t < playAt + 150_000 && x.event === undefined)
+    expect(during.length).toBeGreaterThan(5)
+    for (const x of during) {
+      expect(x.s.fireDemand).toBe(true)
+      const pumps = x.s.pumps as Array<{ id: string; running: boolean; fault: string }>
+      expect(pumps.filter((p) => p.id !== 'J1').every((p) => !p.running && p.fault === 'overload')).toBe(true)
+    }
+    expect(states(sent, deviceId).at(-1)?.s.fireDemand).toBe(false)
+  })
+
+  it('door-held: a valid entry, then the door stands open for 45 s and closes', () => {
+    const { deviceId, playAt, sent } = playOnDemoSite('door-held', 60_000)
+    const st = states(sent, deviceId).filter((x) => x.t >= playAt)
+    expect(st[0]?.event).toBe('granted')
+    const open = st.filter((x) => x.s.doorState === 'open').map((x) => x.t - playAt)
+    expect(open[0]).toBeLessThan(2_000)
+    const closed = st.find((x) => x.t > playAt && x.event === 'door_closed')
+    expect(closed?.t).toBe(playAt + 45_000)
+  })
+
+  it('fire-alarm: fire in one zone; its doors close (one late), evacuation doors unlock, elevators go home, then all clears', () => {
+    const { site, deviceId, playAt, sent } = playOnDemoSite('fire-alarm', 150_000)
+    const panel = states(sent, deviceId).filter((x) => x.event === 'fire').map((x) => [x.t - playAt, x.s.state])
+    expect(panel).toEqual([[0, 'active'], [120_000, 'cleared']])
+    const zone = states(sent, deviceId).find((x) => x.event === 'fire')?.s.zone
+    const zoneDoors = site.devices.filter((d) => d.spec.type === 'fire-door' && d.spec.location.zone === zone)
+    const positionAt = (id: string, t: number) => states(sent, id).filter((x) => x.t <= t).at(-1)?.s.position
+    expect(zoneDoors.filter((d) => positionAt(d.spec.id, playAt + 10_000) !== 'closed')).toHaveLength(1)
+    expect(zoneDoors.every((d) => positionAt(d.spec.id, playAt + 75_000) === 'closed')).toBe(true)
+    const building = site.devices.find((d) => d.spec.id === deviceId)?.spec.location.building
+    const evacuation = site.devices.filter((d) => d.spec.type === 'access-door' && d.spec.location.building === building && d.spec.attributes.evacuationRoute === true)
+    expect(evacuation.length).toBeGreaterThan(0)
+    for (const d of evacuation) expect(states(sent, d.spec.id).some((x) => x.event === 'fire_unlock' && x.s.lockState === 'unlocked')).toBe(true)
+    const cars = site.devices.filter((d) => d.spec.type === 'elevator' && d.spec.location.building === building)
+    for (const car of cars) {
+      const home = (car.spec.attributes.homeFloor as number | undefined) ?? 1
+      expect(states(sent, car.spec.id).some((x) => x.t > playAt && x.t < playAt + 120_000 && x.s.serviceMode === 3 && x.s.floor === home && x.s.doorClosed === false)).toBe(true)
+      expect(states(sent, car.spec.id).at(-1)?.s.serviceMode).toBe(1)
+    }
   })
 
   it('an unknown scenario name is refused with the list of names', () => {
