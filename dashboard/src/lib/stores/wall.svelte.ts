@@ -17,6 +17,8 @@ import { EmergencyBoard } from './emergencies.svelte.js'
 import { WorkOrderDesk } from './work-orders.svelte.js'
 import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
+import { t } from '../i18n/catalog.js'
+import { errorText } from '../i18n/errors.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -38,7 +40,7 @@ export class Wall {
   siteId = $state<string | null>(null)
   loaded = $state(false)
 
-  siteName = $derived(this.siteId === ALL_SITES ? 'All sites' : (this.sites.find((s) => s.id === this.siteId)?.name ?? this.siteId ?? ''))
+  siteName = $derived(this.siteId === ALL_SITES ? t('wall.allSites') : (this.sites.find((s) => s.id === this.siteId)?.name ?? this.siteId ?? ''))
 
   #socket: LiveSocket | null = null
   #alarmBuffer: Alarm[] | null = null
@@ -120,10 +122,10 @@ export class Wall {
     console.error(err)
     if (err instanceof ApiError && err.status === 401) {
       this.stop()
-      this.session.logout('Your session has ended. Sign in again.')
+      this.session.logout(t('session.ended'))
       return
     }
-    this.toasts.push(err instanceof Error ? err.message : String(err))
+    this.toasts.push(errorText(err))
   }
 
   #subscribedSites(): string[] {
