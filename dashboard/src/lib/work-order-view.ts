@@ -5,9 +5,15 @@ import type { Emergency, Role, WorkOrder, WorkOrderStatus } from './api/types.js
 import type { WorkOrderAction } from './api/duty-api.js'
 import { t } from './i18n/catalog.js'
 import { formatSpan } from './i18n/format.js'
+import { alarmTitle } from './alarm-view.js'
 
 /** The board's columns, in the order of the state machine (DOMAIN.md §5). */
 export const BOARD_STATUSES: readonly WorkOrderStatus[] = ['created', 'assigned', 'accepted', 'on-site', 'in-progress', 'on-hold', 'completed', 'verified']
+
+/** A rule's work order is titled after its alarm: show the rule's title in the user's language. */
+export function workOrderTitle(wo: Pick<WorkOrder, 'source' | 'ruleId' | 'title'>): string {
+  return wo.source === 'rule' && wo.ruleId ? alarmTitle({ ruleId: wo.ruleId, title: wo.title }) : wo.title
+}
 
 export const statusLabel = (s: WorkOrderStatus): string => t(`woStatus.${s}`)
 

@@ -3,6 +3,7 @@ import { defineMessages } from '../define.js'
 // Work orders, SLA clocks, emergencies, the handover screen and the engineer's phone (DOMAIN.md §5–7).
 export const duty = defineMessages({
   en: {
+    'notif.line': '{priority} {skill} work order "{title}"',
     'woStatus.created': 'Created',
     'woStatus.assigned': 'Assigned',
     'woStatus.accepted': 'Accepted',
@@ -153,6 +154,7 @@ export const duty = defineMessages({
     'notif.return-visit-overdue': 'Return visit overdue',
   },
   'zh-CN': {
+    'notif.line': '{priority} {skill}工单「{title}」',
     'woStatus.created': '已创建',
     'woStatus.assigned': '已派单',
     'woStatus.accepted': '已接单',
@@ -303,6 +305,7 @@ export const duty = defineMessages({
     'notif.return-visit-overdue': '回访逾期',
   },
   'zh-TW': {
+    'notif.line': '{priority} {skill}工單「{title}」',
     'woStatus.created': '已建立',
     'woStatus.assigned': '已派工',
     'woStatus.accepted': '已接單',
