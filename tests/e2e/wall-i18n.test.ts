@@ -209,6 +209,50 @@ describe('wall display: language, theme and keyboard', () => {
   })
 })
 
+describe('wall display: connection lost', () => {
+  it('shows the lost link in words while it is down, then resubscribes and shows what happened meanwhile', async () => {
+    const page = await browser({ width: 1920, height: 1080 })
+    // Every socket.io connection goes through the test: it can cut them and refuse new ones.
+    let cut = false
+    const open: { close(): Promise<void> }[] = []
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close()
+      ws.connectToServer()
+      open.push(ws)
+    })
+    await page.route(/\/socket\.io\/.*transport=polling/, (route) => (cut ? route.abort() : route.continue()))
+    await page.goto(`${v.http}/?site=${SITE}`)
+    await page.locator('[data-testid=locale-select]').selectOption('zh-CN')
+    await page.getByLabel('用户名').fill('admin')
+    await page.getByLabel('密码').fill(v.adminPassword)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid=connection-lost]').count()).toBe(0)
+
+    cut = true
+    for (const ws of open.splice(0)) await ws.close()
+    const banner = page.locator('[data-testid=connection-lost]')
+    await banner.waitFor({ timeout: 5000 })
+    expect(await banner.textContent()).toContain('与 Vigil 的连接已中断')
+    expect(await page.locator('[data-testid=connection]').getAttribute('data-status')).toBe('reconnecting')
+
+    // While the wall is cut off, a stair door is left open (FD-01 after 1 s).
+    await dev('FD-A-2').send('telemetry', { doorType: 'NC', position: 'open' })
+    const missed = page.locator('[data-testid=active-list] [data-rule="FD-01"]', { hasText: 'FD-A-2' })
+    // Vigil has raised it; the wall, cut off, has not heard of it.
+    await expect
+      .poll(async () => ((await v.api('GET', `/api/v1/alarms?state=active&siteId=${SITE}`, { token: admin })).json as { items: { ruleId: string; deviceId: string }[] }).items.some((a) => a.ruleId === 'FD-01' && a.deviceId === 'FD-A-2'), { timeout: 10_000 })
+      .toBe(true)
+    expect(await missed.count()).toBe(0)
+
+    cut = false
+    await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 15_000 })
+    await banner.waitFor({ state: 'detached' })
+    await missed.waitFor({ timeout: 5000 })
+    expect(await missed.textContent()).toContain('常闭消防门未关')
+  })
+})
+
 describe('phone view: language and theme', () => {
   it('shows the engineer their work orders in 简体中文 on a light screen at 390×844', async () => {
     const wo = await v.api('POST', '/api/v1/work-orders', { token: admin, body: { siteId: SITE, deviceId: 'PS-A-1', title: '住户来电：A 座 12 楼水压不足', priority: 3, skill: 'PLUMBING', source: 'operator' } })
