@@ -6,6 +6,7 @@ import { api, ApiError } from '../api/http.js'
 import { connectLive, type LiveSocket } from '../api/socket.js'
 import type { AccessEvent, Alarm, Device, DeviceLive, Site } from '../api/types.js'
 import { tileLook } from '../device-view.js'
+import { alarmTitle } from '../alarm-view.js'
 import { accessChanges, accessEventEntry } from '../access-view.js'
 import { AccessTicker } from './access-ticker.svelte.js'
 import { AlarmDesk } from './alarm-desk.svelte.js'
@@ -208,7 +209,7 @@ export class Wall {
     this.desk.changed(alarm)
     // Access alarms belong in the door ticker too (AC-01 forced open, AC-02 held, AC-03 denials).
     if (alarm.deviceType === 'access-door' && alarm.state === 'unacked' && before?.state !== 'unacked') {
-      this.access.push([{ id: `alarm:${alarm.id}:${alarm.occurrences}`, at: Date.parse(alarm.raisedAt), deviceId: alarm.deviceId, text: `${alarm.ruleId} ${alarm.title}`, tone: alarm.priority <= 2 ? 'alarm' : 'warn', credential: null }])
+      this.access.push([{ id: `alarm:${alarm.id}:${alarm.occurrences}`, at: Date.parse(alarm.raisedAt), deviceId: alarm.deviceId, text: `${alarm.ruleId} ${alarmTitle(alarm)}`, tone: alarm.priority <= 2 ? 'alarm' : 'warn', credential: null }])
     }
   }
 

@@ -3,6 +3,7 @@ import { defineMessages } from '../define.js'
 // The alarm list, its rows, the alarm drawer and why an action is not allowed (DOMAIN.md §4).
 export const alarms = defineMessages({
   en: {
+    'alarms.history.system': 'Vigil (automatic)',
     'alarms.refused': '{action} refused: {reason}',
     'alarmState.unacked': 'Unacknowledged',
     'alarmState.acked': 'Acknowledged',
@@ -109,6 +110,7 @@ export const alarms = defineMessages({
     'why.stateNotShelvable': 'An alarm that is {state} cannot be shelved.',
   },
   'zh-CN': {
+    'alarms.history.system': 'Vigil（系统自动）',
     'alarms.refused': '{action}被拒绝：{reason}',
     'alarmState.unacked': '未确认',
     'alarmState.acked': '已确认',
@@ -215,6 +217,7 @@ export const alarms = defineMessages({
     'why.stateNotShelvable': '处于“{state}”状态的告警不能搁置。',
   },
   'zh-TW': {
+    'alarms.history.system': 'Vigil（系統自動）',
     'alarms.refused': '{action}遭拒絕：{reason}',
     'alarmState.unacked': '未確認',
     'alarmState.acked': '已確認',
