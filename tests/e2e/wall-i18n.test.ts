@@ -221,6 +221,17 @@ describe('wall display: language, theme and keyboard', () => {
       await expect.poll(() => page.locator('.wall.blink').count(), { timeout: 3000 }).toBe(1 - blinking)
     }
     await screenshot(page, 'wall-light.png')
+    // Every pane and the alarm drawer in the light theme, for a person to look at (test-results/).
+    for (const [i, testid] of ['pane-elevators', 'pane-pumps', 'pane-fire-doors', 'pane-access-doors', 'pane-work-orders', 'pane-handover'].entries()) {
+      await page.keyboard.press(String(i + 2))
+      await page.locator(`[data-testid=${testid}]`).waitFor()
+      await screenshot(page, `wall-light-${testid.replace('pane-', '')}.png`)
+    }
+    await page.keyboard.press('1')
+    await page.locator('[data-testid=active-list] [data-rule="PU-01"] .more').click()
+    await page.locator('[data-testid=alarm-drawer] [data-testid=alarm-history]').waitFor()
+    await screenshot(page, 'wall-light-alarm-drawer.png')
+    await page.keyboard.press('Escape')
     await page.locator('[data-testid=theme-toggle]').click()
     expect(await inPage(page, 'document.documentElement.dataset.theme')).toBe('dark')
   })
