@@ -292,6 +292,33 @@ describe('wall display: connection lost', () => {
   })
 })
 
+describe('wall display: a P1 emergency in 简体中文', () => {
+  it('takes over the wall in Chinese and is acknowledged with the a key', async () => {
+    const page = await browser({ width: 1920, height: 1080 })
+    await page.goto(`${v.http}/?site=${SITE}`)
+    await page.locator('[data-testid=locale-select]').selectOption('zh-CN')
+    await page.getByLabel('用户名').fill('admin')
+    await page.getByLabel('密码').fill(v.adminPassword)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
+    // A passenger in the stopped car holds the alarm button (EL-03 raises at once for a call that lasted over 3 s).
+    await dev('EL-B-1').send('telemetry', { serviceMode: 1, carStatus: 0, direction: 0, floor: 5, doorClosed: true, doorZone: true, occupied: true, speed: 0 })
+    await dev('EL-B-1').send('event', { event: 'alarmCall', durationMs: 4200 })
+    const banner = page.locator('[data-testid=p1-banner]')
+    await banner.waitFor({ timeout: 10_000 })
+    const text = (await banner.textContent()) ?? ''
+    expect(text).toContain('轿厢内紧急呼叫')
+    expect(text).toContain('P1 · 紧急')
+    expect(text).toContain('已等待')
+    await screenshot(page, 'wall-p1-zh-CN.png')
+    await page.keyboard.press('a')
+    await banner.waitFor({ state: 'detached', timeout: 10_000 })
+    const id = await page.locator('[data-testid=active-list] [data-rule="EL-03"]').getAttribute('data-alarm-id')
+    const r = await v.api('GET', `/api/v1/alarms/${id}`, { token: admin })
+    expect((r.json as { acked: boolean; ackedBy: string }).ackedBy).toBe('admin')
+  })
+})
+
 describe('phone view: language and theme', () => {
   it('shows the engineer their work orders in 简体中文 on a light screen at 390×844', async () => {
     const wo = await v.api('POST', '/api/v1/work-orders', { token: admin, body: { siteId: SITE, deviceId: 'PS-A-1', title: '住户来电：A 座 12 楼水压不足', priority: 3, skill: 'PLUMBING', source: 'operator' } })
