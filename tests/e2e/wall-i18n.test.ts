@@ -66,6 +66,16 @@ function contrastOf(page: Page, selector: string): Promise<number> {
   })()`)
 }
 
+/** Chooses 简体中文 on the login page and signs in as admin with the Chinese labels. */
+async function signInSimplified(page: Page): Promise<void> {
+  await page.goto(`${v.http}/?site=${SITE}`)
+  await page.locator('[data-testid=locale-select]').selectOption('zh-CN')
+  await page.getByLabel('用户名').fill('admin')
+  await page.getByLabel('密码').fill(v.adminPassword)
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
+}
+
 beforeAll(async () => {
   ensureDashboardBuilt()
   v = await startTestVigil()
@@ -260,12 +270,7 @@ describe('wall display: connection lost', () => {
       open.push(ws)
     })
     await page.route(/\/socket\.io\/.*transport=polling/, (route) => (cut ? route.abort() : route.continue()))
-    await page.goto(`${v.http}/?site=${SITE}`)
-    await page.locator('[data-testid=locale-select]').selectOption('zh-CN')
-    await page.getByLabel('用户名').fill('admin')
-    await page.getByLabel('密码').fill(v.adminPassword)
-    await page.getByRole('button', { name: '登录' }).click()
-    await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
+    await signInSimplified(page)
     expect(await page.locator('[data-testid=connection-lost]').count()).toBe(0)
 
     cut = true
@@ -295,12 +300,7 @@ describe('wall display: connection lost', () => {
 describe('wall display: a P1 emergency in 简体中文', () => {
   it('takes over the wall in Chinese and is acknowledged with the a key', async () => {
     const page = await browser({ width: 1920, height: 1080 })
-    await page.goto(`${v.http}/?site=${SITE}`)
-    await page.locator('[data-testid=locale-select]').selectOption('zh-CN')
-    await page.getByLabel('用户名').fill('admin')
-    await page.getByLabel('密码').fill(v.adminPassword)
-    await page.getByRole('button', { name: '登录' }).click()
-    await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
+    await signInSimplified(page)
     // A passenger in the stopped car holds the alarm button (EL-03 raises at once for a call that lasted over 3 s).
     await dev('EL-B-1').send('telemetry', { serviceMode: 1, carStatus: 0, direction: 0, floor: 5, doorClosed: true, doorZone: true, occupied: true, speed: 0 })
     await dev('EL-B-1').send('event', { event: 'alarmCall', durationMs: 4200 })
