@@ -113,6 +113,7 @@ describe('wall display: language, theme and keyboard', () => {
     await page.getByLabel('密碼').fill('wrong-password')
     await page.getByRole('button', { name: '登入' }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('使用者名稱或密碼錯誤')
+    await screenshot(page, 'login-zh-TW.png')
     await page.getByLabel('密碼').fill(v.adminPassword)
     await page.getByRole('button', { name: '登入' }).click()
     await page.locator('[data-testid=connection][data-status=live]').waitFor({ timeout: 10_000 })
