@@ -41,6 +41,19 @@ if (!existsSync(CHROMIUM)) {
   say(`installed chromium (${CHROMIUM})`)
 }
 
+// The wall is photographed in Chinese (tests/e2e/wall-i18n.test.ts): without a CJK font the
+// screenshots would show boxes instead of characters.
+const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'
+if (process.platform === 'linux' && !existsSync(CJK_FONT)) {
+  if (!existsSync('/usr/bin/apt-get')) fail(`${CJK_FONT} is missing and this is not a Debian-like system: install a Noto Sans CJK font there`)
+  if (process.getuid?.() !== 0) fail(`${CJK_FONT} is missing: run \`sudo apt-get install -y fonts-noto-cjk\` (installing needs root)`)
+  const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update'], 'apt-get update', aptEnv)
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], 'installing fonts-noto-cjk', aptEnv)
+  if (!existsSync(CJK_FONT)) fail(`apt-get installed fonts-noto-cjk but ${CJK_FONT} is still missing`)
+  say(`installed fonts-noto-cjk (${CJK_FONT})`)
+}
+
 // The InfluxDB tests start their own influxd (tests/helpers/influx-server.ts) from Debian's
 // `influxdb` package, 1.6.7 (issue #5). The package's system service is not used: each test run
 // gets a private instance on a free port, so nothing here starts it.

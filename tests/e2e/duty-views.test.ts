@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureSite, type TestDevice } from '../helpers/devices.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
-import { addDevice, ensureDashboardBuilt, openBrowser, screenshot, setSiteRule, type Browser } from './wall-harness.js'
+import { addDevice, ensureDashboardBuilt, openBrowser, screenshot, setSiteRule, startShift, type Browser } from './wall-harness.js'
 
 const SITE = 'DUTY'
 const PASSWORD = 'duty-pass-12345'
@@ -46,9 +46,7 @@ beforeAll(async () => {
   await setSiteRule(v, admin, SITE, 'EL-01', { onDelaySec: 1 })
   lift = await addDevice(v, admin, SITE, { id: 'EL-D-1', type: 'elevator', name: 'Lift D1', building: 'Tower D', floor: 1 })
   await lift.send('telemetry', { serviceMode: 1, carStatus: 1, direction: 1, floor: 3, doorClosed: true, doorZone: true, occupied: false, speed: 1 })
-  const eng = await v.login('eng1', PASSWORD)
-  const shift = await v.api('POST', '/api/v1/shifts/start', { token: eng, body: {} })
-  if (shift.status !== 200) throw new Error(`shift → ${shift.status} ${shift.text}`)
+  await startShift(v, 'eng1', PASSWORD)
 }, 120_000)
 
 afterAll(async () => {

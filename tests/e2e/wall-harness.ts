@@ -62,6 +62,13 @@ export async function setSiteRule(v: TestVigil, token: string, siteId: string, r
   if (r.status !== 200) throw new Error(`rule ${ruleId} → ${r.status} ${r.text}`)
 }
 
+/** Signs the engineer in over the API and starts their shift, so dispatch can assign them work. */
+export async function startShift(v: TestVigil, username: string, password: string): Promise<void> {
+  const token = await v.login(username, password)
+  const shift = await v.api('POST', '/api/v1/shifts/start', { token, body: {} })
+  if (shift.status !== 200) throw new Error(`shift of ${username} → ${shift.status} ${shift.text}`)
+}
+
 export interface Browser {
   context: BrowserContext
   page: Page

@@ -1,6 +1,7 @@
 // The access doors' event ticker (DOMAIN.md §3.4): state changes and access events as short lines,
 // with credentials reduced to a token suffix (§7.3) whatever the source sent.
 import type { DeviceLive, StateValue } from './api/types.js'
+import { hasMessage, t } from './i18n/catalog.js'
 
 /**
  * DOMAIN.md §7.3: the wall shows a credential as its token's last 4 hex digits and nothing else.
@@ -25,10 +26,10 @@ export interface TickerEntry {
 }
 
 const ACCESS_CHANGES: { key: string; describe: (v: StateValue | undefined) => { text: string; tone: TickerTone } | null }[] = [
-  { key: 'doorState', describe: (v) => (v === 'open' ? { text: 'Door opened', tone: 'info' } : v === 'closed' ? { text: 'Door closed', tone: 'info' } : null) },
-  { key: 'lockState', describe: (v) => (v === 'unlocked' ? { text: 'Unlocked', tone: 'info' } : v === 'locked' ? { text: 'Locked', tone: 'info' } : null) },
-  { key: 'tamper', describe: (v) => (v === true ? { text: 'Tamper', tone: 'alarm' } : v === false ? { text: 'Tamper cleared', tone: 'info' } : null) },
-  { key: 'mains', describe: (v) => (v === false ? { text: 'Mains power lost', tone: 'warn' } : v === true ? { text: 'Mains restored', tone: 'info' } : null) },
+  { key: 'doorState', describe: (v) => (v === 'open' ? { text: t('ac.doorOpened'), tone: 'info' } : v === 'closed' ? { text: t('ac.doorClosed'), tone: 'info' } : null) },
+  { key: 'lockState', describe: (v) => (v === 'unlocked' ? { text: t('ac.unlocked'), tone: 'info' } : v === 'locked' ? { text: t('ac.locked'), tone: 'info' } : null) },
+  { key: 'tamper', describe: (v) => (v === true ? { text: t('ac.tamper'), tone: 'alarm' } : v === false ? { text: t('ac.tamperCleared'), tone: 'info' } : null) },
+  { key: 'mains', describe: (v) => (v === false ? { text: t('ac.mainsLost'), tone: 'warn' } : v === true ? { text: t('ac.mainsRestored'), tone: 'info' } : null) },
 ]
 
 /** What changed on an access door between two live states, as ticker lines. */
@@ -42,26 +43,27 @@ export function accessChanges(prev: DeviceLive | undefined, next: DeviceLive, at
     const d = c.describe(after)
     if (d) out.push({ id: `${next.deviceId}:${c.key}:${at}`, at, deviceId: next.deviceId, ...d, credential: null })
   }
-  if (prev.online !== next.online) out.push({ id: `${next.deviceId}:online:${at}`, at, deviceId: next.deviceId, text: next.online ? 'Controller online' : 'Controller offline', tone: next.online ? 'info' : 'warn', credential: null })
+  if (prev.online !== next.online) out.push({ id: `${next.deviceId}:online:${at}`, at, deviceId: next.deviceId, text: next.online ? t('ac.online') : t('ac.offline'), tone: next.online ? 'info' : 'warn', credential: null })
   return out
 }
 
-const ACCESS_EVENT_TEXT: Record<string, { text: string; tone: TickerTone }> = {
-  granted: { text: 'Access granted', tone: 'info' },
-  denied: { text: 'Access denied', tone: 'warn' },
-  forced_open: { text: 'Forced open', tone: 'alarm' },
-  held_open: { text: 'Held open', tone: 'warn' },
-  door_closed: { text: 'Door closed', tone: 'info' },
-  rex: { text: 'Exit button', tone: 'info' },
-  tamper: { text: 'Tamper', tone: 'alarm' },
-  power_fail: { text: 'Power failure', tone: 'warn' },
-  fire_unlock: { text: 'Fire unlock', tone: 'warn' },
-  antipassback: { text: 'Anti-passback', tone: 'warn' },
+const ACCESS_EVENT_TONE: Record<string, TickerTone> = {
+  granted: 'info',
+  denied: 'warn',
+  forced_open: 'alarm',
+  held_open: 'warn',
+  door_closed: 'info',
+  rex: 'info',
+  tamper: 'alarm',
+  power_fail: 'warn',
+  fire_unlock: 'warn',
+  antipassback: 'warn',
 }
 
 /** An access event from the feed, with its credential masked whatever the feed sent. */
 export function accessEventEntry(e: { deviceId: string; event: string; at: string; credential?: { type?: string; tokenSuffix?: string }; reason?: string }): TickerEntry {
-  const base = ACCESS_EVENT_TEXT[e.event] ?? { text: e.event, tone: 'info' as const }
+  const key = `ac.${e.event}`
+  const base = { text: e.event in ACCESS_EVENT_TONE && hasMessage(key) ? t(key) : e.event, tone: ACCESS_EVENT_TONE[e.event] ?? 'info' }
   const reason = e.reason ? ` · ${e.reason.replace(/_/g, ' ')}` : ''
   const masked = maskToken(e.credential?.tokenSuffix)
   const at = Date.parse(e.at)

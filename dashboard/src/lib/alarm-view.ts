@@ -2,17 +2,19 @@
 // CONTRACT.md §3 "Who may do what"). The server decides in the end; these only keep the wall from
 // offering a button that can only fail, and say why when a button is disabled.
 import type { Alarm, AlarmState, Role } from './api/types.js'
+import { currentLocale, hasMessage, t } from './i18n/catalog.js'
+import { formatSpan } from './i18n/format.js'
+
+export { ago, clockTime, formatSpan } from './i18n/format.js'
 
 /** DOMAIN.md §4.2 A9: at most 8 h. */
 export const MAX_SHELVE_MINUTES = 480
-export const SHELVE_CHOICES: readonly { minutes: number; label: string }[] = [
-  { minutes: 15, label: '15 min' },
-  { minutes: 30, label: '30 min' },
-  { minutes: 60, label: '1 h' },
-  { minutes: 120, label: '2 h' },
-  { minutes: 240, label: '4 h' },
-  { minutes: 480, label: '8 h' },
-]
+export const SHELVE_MINUTES: readonly number[] = [15, 30, 60, 120, 240, 480]
+
+/** "15 min", "2 h" in the user's language. */
+export function shelveLabel(minutes: number): string {
+  return minutes < 60 ? t('time.minutes', { m: minutes }) : t('time.hours', { h: minutes / 60 })
+}
 
 /** The alarm panel's tabs: the active list and the three lists hidden from it (DOMAIN.md §4.1). */
 export type AlarmTab = 'active' | 'shelved' | 'suppressed' | 'out-of-service'
@@ -42,28 +44,28 @@ const no = (reason: string): ActionState => ({ allowed: false, reason })
 
 export function alarmActions(alarm: Alarm, role: Role | null): AlarmActions {
   const controlRoom = role !== null && CONTROL_ROOM.includes(role)
-  const notYours = no(role === null ? 'Sign in to act on alarms.' : `A ${role} may only watch alarms.`)
+  const notYours = no(role === null ? t('why.signIn') : t('why.watchOnly', { role: t(`role.${role}`) }))
   if (!controlRoom) {
     return { ack: notYours, reset: notYours, shelve: notYours, unshelve: notYours, outOfService: notYours, returnToService: notYours }
   }
   const acknowledgeable = !alarm.acked && (alarm.state === 'unacked' || alarm.state === 'rtn-unacked' || alarm.state === 'latched')
   return {
-    ack: acknowledgeable ? yes : no('Already acknowledged.'),
+    ack: acknowledgeable ? yes : no(t('why.alreadyAcked')),
     // A8: only a latched alarm, and only once its condition has cleared.
-    reset: alarm.state !== 'latched' ? no('Only a latched alarm is ended with a reset.') : alarm.active ? no('The condition still holds; end the alarm once it has cleared.') : yes,
+    reset: alarm.state !== 'latched' ? no(t('why.resetLatchedOnly')) : alarm.active ? no(t('why.conditionHolds')) : yes,
     shelve: shelveState(alarm, role),
-    unshelve: alarm.state === 'shelved' ? yes : no('The alarm is not shelved.'),
+    unshelve: alarm.state === 'shelved' ? yes : no(t('why.notShelved')),
     // A12: a latched alarm is reset first; one already out of service stays so.
-    outOfService: alarm.state === 'out-of-service' ? no('Already out of service.') : alarm.state === 'latched' ? no('End the latched alarm first.') : yes,
-    returnToService: alarm.state === 'out-of-service' ? yes : no('The alarm is in service.'),
+    outOfService: alarm.state === 'out-of-service' ? no(t('why.alreadyOos')) : alarm.state === 'latched' ? no(t('why.endLatchedFirst')) : yes,
+    returnToService: alarm.state === 'out-of-service' ? yes : no(t('why.inService')),
   }
 }
 
 function shelveState(alarm: Alarm, role: Role): ActionState {
-  if (alarm.priority === 1) return no('Priority-1 alarms can never be shelved (ISA-18.2, DOMAIN.md §4.2).')
-  if (alarm.priority === 2 && !SUPERVISORS.includes(role)) return no('Only a supervisor, manager or admin may shelve a priority-2 alarm.')
-  if (alarm.state === 'shelved') return no('Already shelved.')
-  if (!SHELVABLE.includes(alarm.state)) return no(alarm.state === 'latched' ? 'A latched alarm is ended with a reset, not shelved.' : `An alarm that is ${alarm.state} cannot be shelved.`)
+  if (alarm.priority === 1) return no(t('why.p1NeverShelved'))
+  if (alarm.priority === 2 && !SUPERVISORS.includes(role)) return no(t('why.p2Supervisor'))
+  if (alarm.state === 'shelved') return no(t('why.alreadyShelved'))
+  if (!SHELVABLE.includes(alarm.state)) return no(alarm.state === 'latched' ? t('why.latchedNotShelved') : t('why.stateNotShelvable', { state: stateLabel(alarm.state) }))
   return yes
 }
 
@@ -76,38 +78,27 @@ export function isFlashing(alarm: Alarm): boolean {
   return !alarm.acked && !alarm.chattering && (alarm.state === 'unacked' || alarm.state === 'rtn-unacked' || alarm.state === 'latched')
 }
 
-export const STATE_LABEL: Record<AlarmState, string> = {
-  unacked: 'Unacknowledged',
-  acked: 'Acknowledged',
-  'rtn-unacked': 'Cleared · unacked',
-  latched: 'Latched · awaiting reset',
-  shelved: 'Shelved',
-  suppressed: 'Suppressed',
-  'out-of-service': 'Out of service',
-  normal: 'Normal',
+export function stateLabel(state: AlarmState): string {
+  return t(`alarmState.${state}`)
 }
 
-/** "2 h 05 min", "4 min", "45 s": how long until `until` (or since, for negative spans, as 0). */
-export function formatSpan(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  if (s < 60) return `${s} s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m} min`
-  const h = Math.floor(m / 60)
-  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')} min`
-  return `${Math.floor(h / 24)} d ${h % 24} h`
+/**
+ * The alarm's title in the user's language: the rule's title from the catalog, or the server's
+ * own title (English, or a site's custom wording) when the rule has none or the user reads English.
+ */
+export function alarmTitle(alarm: Pick<Alarm, 'ruleId' | 'title'>): string {
+  const key = `rule.${alarm.ruleId}`
+  return currentLocale() !== 'en' && hasMessage(key) ? t(key) : alarm.title
+}
+
+/** What the history's action code means ("ack" → "acknowledged"); an unknown code is shown as is. */
+export function historyAction(action: string): string {
+  const key = `alarmAction.${action}`
+  return hasMessage(key) ? t(key) : action
 }
 
 /** Time left on the shelf; null when the alarm has no shelf timer. */
 export function shelfTimeLeft(alarm: Alarm, now: number): string | null {
   if (!alarm.shelvedUntil) return null
   return formatSpan(Date.parse(alarm.shelvedUntil) - now)
-}
-
-export function ago(iso: string, now: number): string {
-  return `${formatSpan(now - Date.parse(iso))} ago`
-}
-
-export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
 }

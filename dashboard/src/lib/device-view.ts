@@ -1,6 +1,8 @@
 // What a tile shows for each device type (DOMAIN.md §3 fields), as plain data: the components
 // only lay it out. Pure functions, so the wall's logic is testable without a browser.
 import type { Device, DeviceLive, DeviceType, FlatState, Priority, StateValue } from './api/types.js'
+import { hasMessage, t } from './i18n/catalog.js'
+import { formatNumber } from './i18n/format.js'
 
 /** A device's listed alarms, folded (AlarmBoard.byDevice). */
 export interface DeviceAlarmSummary {
@@ -50,15 +52,28 @@ export interface TileBody {
 
 const num = (v: StateValue | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 const str = (v: StateValue | undefined): string | null => (typeof v === 'string' ? v : null)
-const fixed = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits))
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ')
+const fixed = (v: number | null, digits: number): string => formatNumber(v, digits)
+/** A state word from telemetry ("open", "held_open") in the user's language; an unknown one capitalised. */
+const cap = (s: string): string => {
+  const key = `value.${s}`
+  return hasMessage(key) ? t(key) : s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ')
+}
 
-/** DOMAIN.md §3.1 serviceMode. */
-export const SERVICE_MODES = ['Out of service', 'Normal', 'Inspection', 'Fire return', 'Firefighter', 'Emergency power', 'Earthquake', 'Unknown'] as const
+/** A fault code from telemetry ("dry_run", "wiring_open") in the user's language; an unknown one as words. */
+export function faultLabel(code: string): string {
+  const key = `fault.${code}`
+  return hasMessage(key) ? t(key) : code.replace(/_/g, ' ')
+}
+
+/** DOMAIN.md §3.1 serviceMode (0 out of service … 7 unknown), in the user's language. */
+export function serviceMode(mode: number): string {
+  const key = `mode.${mode}`
+  return hasMessage(key) ? t(key) : t('mode.other', { mode })
+}
 
 /** A bare building code ("A", "B2") reads better with its noun in a section heading. */
 export function buildingLabel(building: string): string {
-  return /^[A-Za-z0-9-]{1,3}$/.test(building) ? `Building ${building}` : building
+  return /^[A-Za-z0-9-]{1,3}$/.test(building) ? t('device.building', { building }) : building
 }
 
 export function floorLabel(floor: number): string {
@@ -71,14 +86,14 @@ function elevator(s: FlatState): TileBody {
   const running = s.carStatus === 1
   const arrow = dir === 1 ? '▲' : dir === 2 ? '▼' : running ? '◆' : '■'
   const mode = num(s.serviceMode)
-  const door = s.doorClosed === true ? 'Doors closed' : s.doorClosed === false ? 'Doors open' : 'Doors –'
+  const door = s.doorClosed === true ? t('tile.doorsClosed') : s.doorClosed === false ? t('tile.doorsOpen') : t('tile.doorsUnknown')
   const faults = Object.keys(s).filter((k) => k.startsWith('fault.') && s[k] === true).map((k) => k.slice(6))
-  const modeText = mode === null ? '–' : (SERVICE_MODES[mode] ?? `Mode ${mode}`)
+  const modeText = mode === null ? '–' : serviceMode(mode)
   return {
     primary: floor === null ? '–' : floorLabel(floor),
     primaryAside: arrow,
-    lines: [door, [s.occupied === true ? 'Occupied' : null, faults.length ? `Fault ${faults.join(', ')}` : modeText].filter(Boolean).join(' · ')],
-    ...(mode !== null && mode !== 1 ? { emphasis: modeText.toUpperCase() } : {}),
+    lines: [door, [s.occupied === true ? t('tile.occupied') : null, faults.length ? t('tile.fault', { what: faults.join(', ') }) : modeText].filter(Boolean).join(' · ')],
+    ...(mode !== null && mode !== 1 ? { emphasis: modeText.toLocaleUpperCase() } : {}),
   }
 }
 
@@ -90,14 +105,14 @@ function pump(s: FlatState): TileBody {
   const running = ids.filter((id) => s[`pumps.${id}.running`] === true)
   const faulted = ids.filter((id) => (str(s[`pumps.${id}.fault`]) ?? 'none') !== 'none')
   const mode = str(s.ctrlMode)
-  const pumpsText = ids.length ? `${running.length}/${ids.length} running` : 'pumps –'
-  const second = faulted.length ? `Fault ${faulted.join(', ')}` : running.length ? `Running ${running.join(' ')}` : 'All pumps stopped'
-  const emphasis = s.floodWet === true ? 'FLOOD' : s.fireDemand === true ? 'DEMAND' : mode && mode !== 'auto' ? mode.toUpperCase() : null
+  const pumpsText = ids.length ? t('tile.pumpsRunning', { running: running.length, total: ids.length }) : t('tile.pumpsUnknown')
+  const second = faulted.length ? t('tile.fault', { what: faulted.join(', ') }) : running.length ? t('tile.runningIds', { ids: running.join(' ') }) : t('tile.allStopped')
+  const emphasis = s.floodWet === true ? t('tile.flood') : s.fireDemand === true ? t('tile.demand') : mode && mode !== 'auto' ? cap(mode).toLocaleUpperCase() : null
   // A sump is read by its level (SU-01/SU-02), a booster or fire set by outlet pressure against setpoint (PU-01).
   if (s.system === 'sump' || (sp === null && level !== null)) {
     return {
-      primary: level === null ? '–' : level.toFixed(0),
-      primaryAside: '% level',
+      primary: formatNumber(level, 0),
+      primaryAside: t('tile.levelUnit'),
       lines: [pumpsText, second],
       ...(level !== null ? { gauge: { value: level / 100, low: level >= 80, mark: 0.8 } } : {}),
       ...(emphasis ? { emphasis } : {}),
@@ -106,7 +121,7 @@ function pump(s: FlatState): TileBody {
   return {
     primary: fixed(out, 2),
     primaryAside: 'MPa',
-    lines: [`${sp === null ? 'Setpoint –' : `Set ${fixed(sp, 2)}`} · ${pumpsText}`, second],
+    lines: [`${sp === null ? t('tile.setpointUnknown') : t('tile.setpoint', { value: fixed(sp, 2) })} · ${pumpsText}`, second],
     // The bar spans 0 to 125 % of setpoint, so the setpoint mark sits at 80 %.
     ...(out !== null && sp !== null && sp > 0 ? { gauge: { value: Math.max(0, Math.min(1, out / (sp * 1.25))), low: out < 0.8 * sp, mark: 0.8 } } : {}),
     ...(emphasis ? { emphasis } : {}),
@@ -120,19 +135,19 @@ function fireDoor(s: FlatState, d: Device): TileBody {
   const fault = str(s.fault)
   return {
     primary: pos ? cap(pos) : '–',
-    lines: [[doorType, zone ? `Zone ${zone}` : null].filter(Boolean).join(' · ') || 'Fire door', fault && fault !== 'none' ? `Fault ${cap(fault)}` : s.closer === 'fault' ? 'Closer fault' : s.holder === 'released' ? 'Holder released' : ''],
-    ...(pos === 'open' && doorType !== 'NO' ? { emphasis: 'OPEN' } : {}),
+    lines: [[doorType, zone ? t('tile.zone', { zone }) : null].filter(Boolean).join(' · ') || t('tile.fireDoor'), fault && fault !== 'none' ? t('tile.fault', { what: faultLabel(fault) }) : s.closer === 'fault' ? t('tile.closerFault') : s.holder === 'released' ? t('tile.holderReleased') : ''],
+    ...(pos === 'open' && doorType !== 'NO' ? { emphasis: t('tile.open') } : {}),
   }
 }
 
 function accessDoor(s: FlatState): TileBody {
   const door = str(s.doorState)
   const lock = str(s.lockState)
-  const alerts = [s.tamper === true ? 'Tamper' : null, s.mains === false ? 'Mains lost' : null].filter(Boolean).join(' · ')
+  const alerts = [s.tamper === true ? t('tile.tamper') : null, s.mains === false ? t('tile.mainsLost') : null].filter(Boolean).join(' · ')
   return {
     primary: door ? cap(door) : '–',
-    lines: [lock ? cap(lock) : 'Lock –', alerts],
-    ...(alerts ? { emphasis: s.tamper === true ? 'TAMPER' : 'MAINS' } : {}),
+    lines: [lock ? cap(lock) : t('tile.lockUnknown'), alerts],
+    ...(alerts ? { emphasis: s.tamper === true ? t('tile.tamperEmph') : t('tile.mainsEmph') } : {}),
   }
 }
 
@@ -140,12 +155,12 @@ function firePanel(s: FlatState): TileBody {
   const zones = Object.keys(s).filter((k) => k.startsWith('fire.') && s[k] === true).map((k) => k.slice(5)).sort()
   const battery = str(s.battery)
   return {
-    primary: zones.length ? 'FIRE' : 'No fire',
+    primary: zones.length ? t('tile.fire') : t('tile.noFire'),
     lines: [
-      zones.length ? `Zones ${zones.join(', ')}` : 'All zones clear',
-      [s.fault === true ? 'Panel fault' : null, s.mains === false ? 'Mains lost' : null, battery && battery !== 'ok' ? `Battery ${battery}` : null].filter(Boolean).join(' · '),
+      zones.length ? t('tile.zones', { zones: zones.join(', ') }) : t('tile.allZonesClear'),
+      [s.fault === true ? t('tile.panelFault') : null, s.mains === false ? t('tile.mainsLost') : null, battery && battery !== 'ok' ? t('tile.battery', { state: battery === 'low' ? t('tile.batteryLow') : battery === 'fault' ? t('tile.batteryFault') : battery }) : null].filter(Boolean).join(' · '),
     ],
-    ...(zones.length ? { emphasis: 'FIRE' } : {}),
+    ...(zones.length ? { emphasis: t('tile.fire') } : {}),
   }
 }
 
@@ -161,12 +176,9 @@ export function tileBody(device: Device, live: DeviceLive | undefined): TileBody
   return byType[device.type]()
 }
 
-export const TYPE_LABEL: Record<DeviceType, string> = {
-  elevator: 'Elevators',
-  pump: 'Pump stations',
-  'fire-door': 'Fire doors',
-  'access-door': 'Access doors',
-  'fire-panel': 'Fire panels',
+/** A device type's name in the user's language ("Elevators", "电梯"). */
+export function typeLabel(type: DeviceType): string {
+  return t(`type.${type}`)
 }
 
 /** Counts for the header: every device in exactly one bucket. */

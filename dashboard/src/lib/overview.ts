@@ -1,7 +1,7 @@
 // The overview at fleet scale (issue #6 item 1: readable and fast at 5,000 devices): filters,
 // counts per building, and a virtual layout that puts only the rows in view into the page.
 import type { Device, DeviceType } from './api/types.js'
-import { buildingLabel, TYPE_LABEL, type TileStatus } from './device-view.js'
+import { buildingLabel, typeLabel, type TileStatus } from './device-view.js'
 import type { BuildingGroup } from './wall-order.js'
 
 /** The wall's main area: the fleet overview or one device type's panel. */
@@ -85,7 +85,7 @@ export function virtualLayout(groups: readonly BuildingGroup[], columns: number,
     rows.push({ kind: 'building', key: `b:${g.key}`, top, height: sizes.building, label: g.building, count: g.count })
     top += sizes.building
     for (const t of g.types) {
-      rows.push({ kind: 'type', key: `t:${g.key}/${t.type}`, top, height: sizes.type, label: TYPE_LABEL[t.type], count: t.devices.length })
+      rows.push({ kind: 'type', key: `t:${g.key}/${t.type}`, top, height: sizes.type, label: typeLabel(t.type), count: t.devices.length })
       top += sizes.type
       for (let i = 0; i < t.devices.length; i += cols) {
         rows.push({ kind: 'tiles', key: `r:${g.key}/${t.type}/${i}`, top, height: sizes.tiles, ids: t.devices.slice(i, i + cols).map((d) => d.id) })

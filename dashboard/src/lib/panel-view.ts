@@ -1,6 +1,6 @@
 // What the per-type panels show (issue #6 item 2; DOMAIN.md §3 fields), as plain data.
 import type { Device, DeviceLive, FlatState, StateValue } from './api/types.js'
-import { SERVICE_MODES } from './device-view.js'
+import { serviceMode } from './device-view.js'
 
 const num = (v: StateValue | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 const str = (v: StateValue | undefined): string | null => (typeof v === 'string' ? v : null)
@@ -33,7 +33,7 @@ export function car(live: DeviceLive | undefined): Car {
     direction: s.direction === 1 ? 'up' : s.direction === 2 ? 'down' : 'none',
     running: s.carStatus === 1,
     doorOpen: s.doorClosed === true ? false : s.doorClosed === false ? true : null,
-    mode: mode === null ? '–' : (SERVICE_MODES[mode] ?? `Mode ${mode}`),
+    mode: mode === null ? '–' : serviceMode(mode),
     modeNormal: mode === 1,
     // DOMAIN.md §3.1: occupied ≡ occupied OR loadPct ≥ 5.
     occupied: s.occupied === true || (load !== null && load >= 5),

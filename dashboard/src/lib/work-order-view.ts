@@ -3,17 +3,22 @@
 // actions the user's role may take in its status (CONTRACT.md §3 "Who may do what").
 import type { Emergency, Role, WorkOrder, WorkOrderStatus } from './api/types.js'
 import type { WorkOrderAction } from './api/duty-api.js'
-import { formatSpan } from './alarm-view.js'
+import { t } from './i18n/catalog.js'
+import { formatSpan } from './i18n/format.js'
+import { alarmTitle } from './alarm-view.js'
 
 /** The board's columns, in the order of the state machine (DOMAIN.md §5). */
 export const BOARD_STATUSES: readonly WorkOrderStatus[] = ['created', 'assigned', 'accepted', 'on-site', 'in-progress', 'on-hold', 'completed', 'verified']
 
-export const STATUS_LABEL: Record<WorkOrderStatus, string> = {
-  created: 'Created', assigned: 'Assigned', accepted: 'Accepted', 'on-site': 'On site', 'in-progress': 'In progress',
-  'on-hold': 'On hold', completed: 'Completed', verified: 'Verified', closed: 'Closed', cancelled: 'Cancelled',
+/** A rule's work order is titled after its alarm: show the rule's title in the user's language. */
+export function workOrderTitle(wo: Pick<WorkOrder, 'source' | 'ruleId' | 'title'>): string {
+  return wo.source === 'rule' && wo.ruleId ? alarmTitle({ ruleId: wo.ruleId, title: wo.title }) : wo.title
 }
 
-export const ESCALATION_LABEL = ['L3 front line', 'L2 supervisor', 'L1 manager'] as const
+export const statusLabel = (s: WorkOrderStatus): string => t(`woStatus.${s}`)
+
+/** Escalation level 0 (front line) … 2 (manager). */
+export const escalationLabel = (level: number): string => t(`escalation.${Math.max(0, Math.min(2, level)) as 0 | 1 | 2}`)
 
 /** Amber this long before a deadline (OUR: a quarter of the shortest P1 window, 5 min). */
 export const NEAR_MS = 5 * 60_000
@@ -40,7 +45,7 @@ export function nextDue(wo: Pick<WorkOrder, 'status' | 'dueAcceptBy' | 'dueArriv
   const [label, dueAt] = found
   const left = Date.parse(dueAt) - now
   const tone: SlaTone = left < 0 ? 'breached' : left <= NEAR_MS ? 'near' : 'ok'
-  return { label, dueAt, left, tone, text: left < 0 ? `${label} overdue ${formatSpan(-left)}` : `${label} in ${formatSpan(left)}` }
+  return { label, dueAt, left, tone, text: left < 0 ? t('sla.overdue', { label: t(`sla.${label}`), span: formatSpan(-left) }) : t('sla.in', { label: t(`sla.${label}`), span: formatSpan(left) }) }
 }
 
 const CONTROL: readonly Role[] = ['admin', 'manager', 'supervisor', 'operator']
@@ -73,10 +78,7 @@ export function workOrderActions(wo: Pick<WorkOrder, 'status' | 'assignee' | 'pr
   return out
 }
 
-export const ACTION_LABEL: Record<WorkOrderAction, string> = {
-  assign: 'Assign', accept: 'Accept', reject: 'Reject', arrive: 'Arrived', start: 'Start work', hold: 'Hold', resume: 'Resume',
-  complete: 'Complete', verify: 'Verify', reopen: 'Reopen', cancel: 'Cancel',
-}
+export const actionLabel = (a: WorkOrderAction): string => t(`woAction.${a}`)
 
 /** Actions that need words from the user before they are sent. */
 export const REASON_ACTIONS: readonly WorkOrderAction[] = ['reject', 'hold', 'reopen', 'cancel']
@@ -94,10 +96,10 @@ export function emergencyChecklist(em: Pick<Emergency, 'contained' | 'residentsN
     return s === 'on-site' || s === 'in-progress' || s === 'on-hold' || s === 'completed' || s === 'verified' || s === 'closed'
   })
   return [
-    { key: 'contained', label: 'Contained', done: em.contained },
-    { key: 'residents', label: 'Residents notified', done: em.residentsNotified },
-    { key: 'engineer', label: 'Engineer on site', done: onSite },
+    { key: 'contained', label: t('em.check.contained'), done: em.contained },
+    { key: 'residents', label: t('em.check.residents'), done: em.residentsNotified },
+    { key: 'engineer', label: t('em.check.engineer'), done: onSite },
   ]
 }
 
-export const STAGE_LABEL: Record<Emergency['stage'], string> = { activate: 'Activate', execute: 'Execute', 'close-out': 'Close-out', closed: 'Closed' }
+export const stageLabel = (stage: Emergency['stage']): string => t(`em.stage.${stage}`)

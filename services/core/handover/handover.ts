@@ -37,7 +37,7 @@ export interface HandoverDraft {
     shelved: DraftAlarm[]
     outOfService: DraftAlarm[]
   }
-  workOrders: Array<Pick<WorkOrder, 'id' | 'siteId' | 'title' | 'priority' | 'status' | 'assignee' | 'source'>>
+  workOrders: Array<Pick<WorkOrder, 'id' | 'siteId' | 'title' | 'priority' | 'status' | 'assignee' | 'source' | 'ruleId'>>
   emergencies: Array<Pick<Emergency, 'id' | 'siteId' | 'level' | 'stage' | 'openedAt'>>
   offlineDevices: Array<{ deviceId: string; siteId: string; lastSeen: string | null }>
   pendingReturnVisits: Array<Pick<ReturnVisit, 'workOrderId' | 'siteId' | 'dueAt'>>
@@ -78,7 +78,7 @@ export function buildDraft(input: {
       unacked: by('unacked'), acked: by('acked'), rtnUnacked: by('rtn-unacked'), latched: by('latched'),
       stale: all.filter((a) => a.stale), shelved: by('shelved'), outOfService: by('out-of-service'),
     },
-    workOrders: input.workOrders.map((w) => ({ id: w.id, siteId: w.siteId, title: w.title, priority: w.priority, status: w.status, assignee: w.assignee, source: w.source })),
+    workOrders: input.workOrders.map((w) => ({ id: w.id, siteId: w.siteId, title: w.title, priority: w.priority, status: w.status, assignee: w.assignee, source: w.source, ruleId: w.ruleId })),
     emergencies: input.emergencies.map((e) => ({ id: e.id, siteId: e.siteId, level: e.level, stage: e.stage, openedAt: e.openedAt })),
     offlineDevices: input.devices.filter((d) => !d.online).map((d) => ({ deviceId: d.deviceId, siteId: d.siteId, lastSeen: d.lastSeen })),
     pendingReturnVisits: input.returnVisits.map((r) => ({ workOrderId: r.workOrderId, siteId: r.siteId, dueAt: r.dueAt })),

@@ -13,7 +13,7 @@ export interface DutyHandlers {
 }
 
 export function connectDuty(token: () => string | null, siteIds: () => string[], h: DutyHandlers): Socket<ServerToClientEvents, ClientToServerEvents> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: (cb) => cb({ token: token() }), transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 5000 })
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: (cb) => cb({ token: token() }), transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 5000, timeout: 5000 })
   socket.on('connect', () => {
     socket.emit('subscribe', { siteIds: siteIds(), snapshot: false }, (res: SubscribeAck) => {
       if (!('error' in res)) h.onSubscribed()

@@ -28,6 +28,9 @@ export function connectLive(token: string | (() => string | null), siteIds: () =
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // An attempt that hangs (a proxy, a half-open link) is given up after 5 s, not socket.io's
+    // 20 s, so a wall display that lost its link is back within seconds of the network.
+    timeout: 5000,
   })
   socket.on('connect', () => {
     socket.emit('subscribe', { siteIds: siteIds(), snapshot: true }, (res: SubscribeAck) => {

@@ -2,26 +2,11 @@
 // chosen by the user and remembered in localStorage. `t()` reads the reactive locale, so every
 // component that calls it re-renders when the user switches language.
 //
-// To add an area: write `messages/<area>.ts` with defineMessages, and list it in CATALOGS below.
-import { LOCALES, interpolate, type Catalog, type Locale } from './define.js'
-import { common } from './messages/common.js'
-
-const CATALOGS = [common] as const
-
-type KeysOf<C> = C extends Catalog<infer E> ? keyof E & string : never
-export type MessageKey = KeysOf<(typeof CATALOGS)[number]>
+// The catalogs are listed in catalog.ts (pure, so view modules and unit tests can translate too).
+import { LOCALES, setLocaleSource, t, type Locale, type MessageKey } from './catalog.js'
 
 const STORAGE_KEY = 'vigil.locale'
 export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { en: 'English', 'zh-CN': '简体中文', 'zh-TW': '繁體中文' }
-
-function merged(locale: Locale): Readonly<Record<string, string>> {
-  return Object.assign({}, ...CATALOGS.map((catalog) => catalog[locale])) as Record<string, string>
-}
-const TABLES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
-  en: merged('en'),
-  'zh-CN': merged('zh-CN'),
-  'zh-TW': merged('zh-TW'),
-}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
@@ -55,10 +40,6 @@ class LocaleState {
 }
 
 export const locale = new LocaleState()
+setLocaleSource(() => locale.current)
 
-/** The message for key in the user's language, `{placeholders}` filled from params. */
-export function t(key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
-  return interpolate(TABLES[locale.current][key] ?? TABLES.en[key] ?? key, params)
-}
-
-export { LOCALES, type Locale }
+export { LOCALES, t, type Locale, type MessageKey }

@@ -2,17 +2,19 @@
 // that change it (CONTRACT.md §3: reset, shelve, unshelve, out-of-service, return-to-service).
 import { api, ApiError, type AlarmAction } from '../api/http.js'
 import type { Alarm } from '../api/types.js'
+import { t, type MessageKey } from '../i18n/catalog.js'
+import { errorText } from '../i18n/errors.js'
 import type { AlarmBoard } from './alarms.svelte.js'
 import type { Session } from './session.svelte.js'
 
 export type DeskForm = 'shelve' | 'reset' | 'out-of-service' | null
 
-const VERB: Record<AlarmAction, string> = {
-  reset: 'End of alarm',
-  shelve: 'Shelve',
-  unshelve: 'Unshelve',
-  'out-of-service': 'Out of service',
-  'return-to-service': 'Return to service',
+const VERB: Record<AlarmAction, MessageKey> = {
+  reset: 'alarms.form.resetTitle',
+  shelve: 'alarms.form.shelveTitle',
+  unshelve: 'alarms.unshelve',
+  'out-of-service': 'alarms.form.oosTitle',
+  'return-to-service': 'alarms.returnToService',
 }
 
 export class AlarmDesk {
@@ -83,7 +85,7 @@ export class AlarmDesk {
     } catch (err) {
       if (err instanceof ApiError && err.status !== 401) {
         // The server's own words: "a priority-1 alarm cannot be shelved", "the condition still holds".
-        this.error = `${VERB[action]} refused: ${err.message}`
+        this.error = t('alarms.refused', { action: t(VERB[action]), reason: errorText(err) })
         this.onError(new Error(this.error))
       } else this.onError(err)
       return false

@@ -3,6 +3,7 @@
 import { SvelteMap } from 'svelte/reactivity'
 import { dutyApi, type EmergencyAction } from '../api/duty-api.js'
 import type { Emergency } from '../api/types.js'
+import { errorText } from '../i18n/errors.js'
 
 const RANK = { E1: 0, E2: 1, E3: 2 } as const
 
@@ -45,7 +46,7 @@ export class EmergencyBoard {
       this.upsert(await dutyApi.emergencyAction(token, id, action, body))
       return true
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err)
+      this.error = errorText(err)
       this.onError(err)
       return false
     } finally {

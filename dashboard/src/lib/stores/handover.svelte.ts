@@ -3,6 +3,7 @@
 import { dutyApi } from '../api/duty-api.js'
 import { ApiError } from '../api/http.js'
 import type { Handover, HandoverDraft } from '../api/types.js'
+import { errorText } from '../i18n/errors.js'
 
 export class HandoverDesk {
   draft = $state<HandoverDraft | null>(null)
@@ -53,7 +54,7 @@ export class HandoverDesk {
       await this.load()
       return true
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err)
+      this.error = errorText(err)
       // A refusal (409, 400) is shown on the form; anything else also goes to the toasts.
       if (!(err instanceof ApiError && (err.status === 409 || err.status === 400))) this.onError(err)
       return false

@@ -6,6 +6,8 @@ import { connectDuty } from '../api/duty-socket.js'
 import { api, ApiError } from '../api/http.js'
 import type { Notification, Shift } from '../api/types.js'
 import { Connection } from './connection.svelte.js'
+import { t } from '../i18n/catalog.js'
+import { errorText } from '../i18n/errors.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 import { WorkOrderDesk } from './work-orders.svelte.js'
@@ -89,9 +91,9 @@ export class Phone {
     console.error(err)
     if (err instanceof ApiError && err.status === 401) {
       this.stop()
-      this.session.logout('Your session has ended. Sign in again.')
+      this.session.logout(t('session.ended'))
       return
     }
-    this.toasts.push(err instanceof Error ? err.message : String(err))
+    this.toasts.push(errorText(err))
   }
 }

@@ -4,6 +4,7 @@
 // wall display stays signed in for as long as it runs.
 import { api, ApiError } from '../api/http.js'
 import type { Role, User } from '../api/types.js'
+import { t } from '../i18n/catalog.js'
 
 const KEY = 'vigil.session'
 /** CONTRACT.md §3: who may acknowledge an alarm. */
@@ -74,7 +75,7 @@ export class Session {
     } catch (err) {
       if (this.#refreshToken !== refreshToken) return
       if (err instanceof ApiError && err.status === 401) {
-        this.logout('Your session has ended. Sign in again.')
+        this.logout(t('session.ended'))
         return
       }
       this.#clearTimer()

@@ -6,6 +6,7 @@ import { api, ApiError } from '../api/http.js'
 import { connectLive, type LiveSocket } from '../api/socket.js'
 import type { AccessEvent, Alarm, Device, DeviceLive, Site } from '../api/types.js'
 import { tileLook } from '../device-view.js'
+import { alarmTitle } from '../alarm-view.js'
 import { accessChanges, accessEventEntry } from '../access-view.js'
 import { AccessTicker } from './access-ticker.svelte.js'
 import { AlarmDesk } from './alarm-desk.svelte.js'
@@ -17,6 +18,8 @@ import { EmergencyBoard } from './emergencies.svelte.js'
 import { WorkOrderDesk } from './work-orders.svelte.js'
 import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
+import { t } from '../i18n/catalog.js'
+import { errorText } from '../i18n/errors.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -38,7 +41,7 @@ export class Wall {
   siteId = $state<string | null>(null)
   loaded = $state(false)
 
-  siteName = $derived(this.siteId === ALL_SITES ? 'All sites' : (this.sites.find((s) => s.id === this.siteId)?.name ?? this.siteId ?? ''))
+  siteName = $derived(this.siteId === ALL_SITES ? t('wall.allSites') : (this.sites.find((s) => s.id === this.siteId)?.name ?? this.siteId ?? ''))
 
   #socket: LiveSocket | null = null
   #alarmBuffer: Alarm[] | null = null
@@ -120,10 +123,10 @@ export class Wall {
     console.error(err)
     if (err instanceof ApiError && err.status === 401) {
       this.stop()
-      this.session.logout('Your session has ended. Sign in again.')
+      this.session.logout(t('session.ended'))
       return
     }
-    this.toasts.push(err instanceof Error ? err.message : String(err))
+    this.toasts.push(errorText(err))
   }
 
   #subscribedSites(): string[] {
@@ -206,7 +209,7 @@ export class Wall {
     this.desk.changed(alarm)
     // Access alarms belong in the door ticker too (AC-01 forced open, AC-02 held, AC-03 denials).
     if (alarm.deviceType === 'access-door' && alarm.state === 'unacked' && before?.state !== 'unacked') {
-      this.access.push([{ id: `alarm:${alarm.id}:${alarm.occurrences}`, at: Date.parse(alarm.raisedAt), deviceId: alarm.deviceId, text: `${alarm.ruleId} ${alarm.title}`, tone: alarm.priority <= 2 ? 'alarm' : 'warn', credential: null }])
+      this.access.push([{ id: `alarm:${alarm.id}:${alarm.occurrences}`, at: Date.parse(alarm.raisedAt), deviceId: alarm.deviceId, text: `${alarm.ruleId} ${alarmTitle(alarm)}`, tone: alarm.priority <= 2 ? 'alarm' : 'warn', credential: null }])
     }
   }
 

@@ -2,6 +2,7 @@
 // from the socket's `workorder` events (CONTRACT.md §4), and the actions on them. The list changes
 // from the answer or the event, whichever comes first; a later `updatedAt` always wins.
 import { SvelteMap } from 'svelte/reactivity'
+import { errorText } from '../i18n/errors.js'
 import { dutyApi, type NewWorkOrder, type WorkOrderAction } from '../api/duty-api.js'
 import type { WorkOrder, WorkOrderStatus } from '../api/types.js'
 import { BOARD_STATUSES } from '../work-order-view.js'
@@ -111,7 +112,7 @@ export class WorkOrderDesk {
       await fn(token)
       return true
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err)
+      this.error = errorText(err)
       this.onError(err)
       return false
     } finally {
