@@ -141,6 +141,17 @@ export interface AlarmFilter {
   deviceId?: string | undefined
   priority?: Priority | undefined
 }
+export type AlarmTarget = { id: string } | { deviceId: string; ruleId: string }
+export interface AlarmStep {
+  alarm: Alarm
+  entry: AlarmHistoryEntry
+}
+/** What a row-locked change found and left: `changed` is false when its step changed nothing. */
+export interface Changed<T> {
+  value: T
+  changed: boolean
+}
+
 export interface AlarmRepo {
   /** The alarm of (device, rule) that is not `normal`, if any. */
   findOpen(deviceId: string, ruleId: string): Promise<Alarm | undefined>
@@ -153,6 +164,14 @@ export interface AlarmRepo {
   insert(alarm: Alarm, entry: AlarmHistoryEntry): Promise<{ alarm: Alarm; created: boolean }>
   /** Saves the alarm and appends the history entry in one transaction. */
   update(alarm: Alarm, entry: AlarmHistoryEntry): Promise<Alarm>
+  /**
+   * The atomic read-modify-write of one alarm: reads it (by id, or the open one of a device and
+   * rule) under a row lock, lets `step` decide from what is stored, and saves the result with its
+   * history entry in the same transaction. Two processes changing one alarm at once run one after
+   * the other, each on what the other committed. `step` returns null to change nothing; an error
+   * it throws rolls back and reaches the caller. Undefined when there is no such alarm.
+   */
+  change(target: AlarmTarget, step: (current: Alarm) => AlarmStep | null): Promise<Changed<Alarm> | undefined>
   get(id: string, opts?: { withHistory?: boolean }): Promise<Alarm | undefined>
   /** Ordered by priority (1 first), then raisedAt newest first. */
   list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
@@ -253,6 +272,12 @@ export interface WorkOrderRepo {
   insert(wo: WorkOrder, entry: WorkOrderHistoryEntry): Promise<{ workOrder: WorkOrder; created: boolean }>
   /** Saves the work order and appends the entries in one transaction. */
   update(wo: WorkOrder, entries: readonly WorkOrderHistoryEntry[]): Promise<WorkOrder>
+  /**
+   * The atomic read-modify-write of one work order (with its attachments): like AlarmRepo.change,
+   * the row is locked from the read to the commit, so of two engineers or processes acting on it at
+   * once the second sees what the first committed. Undefined when there is no such work order.
+   */
+  change(id: string, step: (current: WorkOrder) => { workOrder: WorkOrder; entries: WorkOrderHistoryEntry[] } | null): Promise<Changed<WorkOrder> | undefined>
   get(id: string, opts?: { withHistory?: boolean }): Promise<WorkOrder | undefined>
   /** Newest first. */
   list(filter: WorkOrderFilter, page: PageRequest): Promise<Page<WorkOrder>>
@@ -311,6 +336,8 @@ export interface EmergencyRepo {
   insert(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
   /** Saves the emergency and appends the entries in one transaction. */
   update(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
+  /** The atomic read-modify-write of one emergency, row-locked like AlarmRepo.change. */
+  change(id: string, step: (current: Emergency) => { emergency: Emergency; entries: EmergencyHistoryEntry[] } | null): Promise<Changed<Emergency> | undefined>
   get(id: string, opts?: { withHistory?: boolean }): Promise<Emergency | undefined>
   /** Newest first. */
   list(filter: EmergencyFilter, page: PageRequest): Promise<Page<Emergency>>

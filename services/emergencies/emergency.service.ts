@@ -79,19 +79,28 @@ export function createEmergencyService(deps: { repos: Repos; clock: Clock; event
     }
   }
 
+  /** Applies `input` to the emergency as stored, under the repository's row lock (another process may act on it too). */
   async function commit(em: Emergency, input: EmergencyInput): Promise<Emergency> {
-    const r = transitionEmergency(em, input)
-    if (!r.ok) throw new AppError(r.code, r.message, { emergencyId: em.id, stage: em.stage })
-    if (r.entries.length === 0) return em
-    const saved = await repos.emergencies.update(r.emergency, r.entries)
-    const change = saved.stage === 'closed' && em.stage !== 'closed' ? 'closed' : r.escalated ? 'escalated' : 'updated'
+    let before = em
+    let escalated = false
+    const changed = await repos.emergencies.change(em.id, (cur) => {
+      const r = transitionEmergency(cur, input)
+      if (!r.ok) throw new AppError(r.code, r.message, { emergencyId: cur.id, stage: cur.stage })
+      before = cur
+      escalated = r.escalated
+      return r.entries.length === 0 ? null : { emergency: r.emergency, entries: r.entries }
+    })
+    if (!changed) throw new AppError('EMERGENCY_NOT_FOUND', `emergency ${em.id} not found`)
+    if (!changed.changed) return changed.value
+    const saved = changed.value
+    const change = saved.stage === 'closed' && before.stage !== 'closed' ? 'closed' : escalated ? 'escalated' : 'updated'
     events.emit('EmergencyChanged', { emergency: saved, change })
     if (saved.stage === 'closed') {
       for (const id of saved.alarmIds) members.delete(id)
       timers.get(saved.id)?.cancel()
       timers.delete(saved.id)
     } else arm(saved)
-    if (r.escalated) await announceLevel(saved)
+    if (escalated) await announceLevel(saved)
     return saved
   }
 

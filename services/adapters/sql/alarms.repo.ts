@@ -1,17 +1,22 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../../core/errors.js'
 import type { Alarm } from '../../core/model.js'
-import type { AlarmRepo } from '../../core/ports.js'
+import type { AlarmRepo, AlarmTarget } from '../../core/ports.js'
 import { fromAlarmRow, fromHistoryRow, toAlarmRow, toHistoryRow } from './alarm-row.js'
 import { createAlarmReportQueries } from './alarm-report.queries.js'
 import { decodeCursor, fromJson, pageLimit, siteScope, toJson, toPage } from './codec.js'
-import { constraintViolation } from './dialect.js'
+import { constraintViolation, lockingRead, type DialectName } from './dialect.js'
 import type { Database } from './schema.js'
 
 // A conflicting open alarm can close between our INSERT and our read; then we simply try again.
 const INSERT_ATTEMPTS = 3
 
-export function createAlarmRepo(db: Kysely<Database>): AlarmRepo {
+function selectTarget(trx: Kysely<Database>, target: AlarmTarget) {
+  const q = trx.selectFrom('alarms').selectAll()
+  return 'id' in target ? q.where('id', '=', target.id) : q.where('device_id', '=', target.deviceId).where('rule_id', '=', target.ruleId).where('state', '<>', 'normal')
+}
+
+export function createAlarmRepo(db: Kysely<Database>, dialect: DialectName): AlarmRepo {
   const findOpen = async (deviceId: string, ruleId: string): Promise<Alarm | undefined> => {
     const r = await db
       .selectFrom('alarms')
@@ -80,6 +85,25 @@ export function createAlarmRepo(db: Kysely<Database>): AlarmRepo {
         if (constraintViolation(err) === 'unique') {
           throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', `another alarm of ${alarm.ruleId} on ${alarm.deviceId} is open`)
         }
+        throw err
+      }
+    },
+    async change(target, step) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const found = await lockingRead(selectTarget(trx, target), dialect).executeTakeFirst()
+          if (!found) return undefined
+          const current = fromAlarmRow(found)
+          const next = step(current)
+          if (next === null) return { value: current, changed: false }
+          const { id, ...rest } = toAlarmRow(next.alarm)
+          // The row was read under the lock, so its links are the newest; `step` keeps them.
+          await trx.updateTable('alarms').set(rest).where('id', '=', id).execute()
+          await trx.insertInto('alarm_history').values(toHistoryRow(id, next.entry)).execute()
+          return { value: next.alarm, changed: true }
+        })
+      } catch (err) {
+        if (constraintViolation(err) === 'unique') throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', 'another alarm of the same device and rule is open')
         throw err
       }
     },

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { Emergency, EmergencyHistoryEntry, EmergencyLevel, EmergencyStage } from '../../core/emergencies/emergency.js'
 import type { EmergencyRepo } from '../../core/ports.js'
 import { decodeCursor, fromJson, pageLimit, siteScope, toBool, toJson, toPage } from './codec.js'
+import { lockingRead, type DialectName } from './dialect.js'
 import type { Database } from './schema.js'
 
 const row = (e: Emergency) => {
@@ -13,7 +14,7 @@ const row = (e: Emergency) => {
 const historyRows = (id: string, entries: readonly EmergencyHistoryEntry[]) =>
   entries.map((h) => ({ emergency_id: id, at: h.at, actor: h.actor, action: h.action, level: h.level, stage: h.stage, note: h.note }))
 
-export function createEmergencyRepo(db: Kysely<Database>): EmergencyRepo {
+export function createEmergencyRepo(db: Kysely<Database>, dialect: DialectName): EmergencyRepo {
   const get: EmergencyRepo['get'] = async (id, opts) => {
     const r = await db.selectFrom('emergencies').select('doc').where('id', '=', id).executeTakeFirst()
     if (!r) return undefined
@@ -38,6 +39,19 @@ export function createEmergencyRepo(db: Kysely<Database>): EmergencyRepo {
         if (entries.length) await trx.insertInto('emergency_history').values(historyRows(e.id, entries)).execute()
       })
       return e
+    },
+    async change(id, step) {
+      return db.transaction().execute(async (trx) => {
+        const found = await lockingRead(trx.selectFrom('emergencies').select('doc').where('id', '=', id), dialect).executeTakeFirst()
+        if (!found) return undefined
+        const current = fromJson<Emergency>(found.doc, {} as Emergency)
+        const next = step(current)
+        if (next === null) return { value: current, changed: false }
+        const { id: _id, ...set } = row(next.emergency)
+        await trx.updateTable('emergencies').set(set).where('id', '=', id).execute()
+        if (next.entries.length) await trx.insertInto('emergency_history').values(historyRows(id, next.entries)).execute()
+        return { value: next.emergency, changed: true }
+      })
     },
     async list(filter, page) {
       const limit = pageLimit(page)
