@@ -1,5 +1,7 @@
 // A whole Vigil in this process on port 0 with a temp data folder: the real broker, database,
-// API and socket.io. Pass a manual clock to drive rule delays and timeouts.
+// API and socket.io. Pass a manual clock to drive rule delays and timeouts. The operational
+// database is SQLite in the folder, or a fresh PostgreSQL database under VIGIL_TEST_DATABASE=postgres
+// (tests/helpers/test-database.ts); restarting on the same folder finds the same database.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -7,6 +9,7 @@ import { pino } from 'pino'
 import type { Clock } from '../../services/core/clock.js'
 import { loadConfig } from '../../services/config.js'
 import { startVigil, type RunningVigil } from '../../services/main.js'
+import { dropTestDatabase, testDatabaseFor } from './test-database.js'
 
 export interface TestVigil {
   http: string
@@ -26,9 +29,10 @@ export interface TestVigil {
 export async function startTestVigil(opts: { clock?: Clock; dataDir?: string; adminPassword?: string; env?: Record<string, string> } = {}): Promise<TestVigil> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'vigil-test-'))
   const adminPassword = opts.adminPassword ?? 'Test-admin-pass-1'
+  const database = await testDatabaseFor(dataDir)
   const config = loadConfig({
     VIGIL_MQTT_PORT: '0', VIGIL_HTTP_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_DATA_DIR: dataDir,
-    VIGIL_ADMIN_PASSWORD: adminPassword, VIGIL_LOG_LEVEL: 'silent', ...opts.env,
+    VIGIL_ADMIN_PASSWORD: adminPassword, VIGIL_LOG_LEVEL: 'silent', ...database.env, ...opts.env,
   })
   const vigil = await startVigil(config, { ...(opts.clock ? { clock: opts.clock } : {}), logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }) })
   const http = vigil.urls.http
@@ -52,7 +56,9 @@ export async function startTestVigil(opts: { clock?: Clock; dataDir?: string; ad
     },
     async stop({ keepData = false } = {}) {
       await vigil.stop()
-      if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
+      if (keepData) return
+      await dropTestDatabase(dataDir)
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
