@@ -18,6 +18,9 @@ const SQLITE_ONLY = [
   'tests/security/throttle-units.test.ts',
 ]
 
+// Several Vigil processes sharing one database: PostgreSQL's case alone.
+const POSTGRES_ONLY = ['tests/integration/concurrent-writers.test.ts']
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -27,7 +30,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'sqlite', include: ON_A_DATABASE, env: { VIGIL_TEST_DATABASE: 'sqlite' } } },
+      { extends: true, test: { name: 'sqlite', include: ON_A_DATABASE, exclude: POSTGRES_ONLY, env: { VIGIL_TEST_DATABASE: 'sqlite' } } },
       {
         extends: true,
         test: {
