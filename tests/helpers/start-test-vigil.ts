@@ -11,6 +11,23 @@ import { loadConfig } from '../../services/config.js'
 import { startVigil, type RunningVigil } from '../../services/main.js'
 import { dropTestDatabase, testDatabaseFor } from './test-database.js'
 
+export type JsonApi = (method: string, url: string, opts?: { token?: string | undefined; body?: unknown }) => Promise<{ status: number; json: any; text: string }>
+
+/** fetch against a Vigil's API at `base` with JSON in and out (the body parsed when it is JSON). */
+export function jsonApi(base: string): JsonApi {
+  return async (method, url, { token, body } = {}) => {
+    const res = await fetch(base + url, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    })
+    const text = await res.text()
+    let json: unknown
+    try { json = text ? JSON.parse(text) : undefined } catch { json = undefined }
+    return { status: res.status, json, text }
+  }
+}
+
 export interface TestVigil {
   http: string
   mqttUrl: string
@@ -21,7 +38,7 @@ export interface TestVigil {
   /** POST /api/v1/auth/login; returns the token. */
   login(username?: string, password?: string): Promise<string>
   /** fetch against the API with JSON in and out. */
-  api(method: string, url: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; json: any; text: string }>
+  api: JsonApi
   /** Stops; keeps the data folder when asked (restart tests). */
   stop(opts?: { keepData?: boolean }): Promise<void>
 }
@@ -36,17 +53,7 @@ export async function startTestVigil(opts: { clock?: Clock; dataDir?: string; ad
   })
   const vigil = await startVigil(config, { ...(opts.clock ? { clock: opts.clock } : {}), logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }) })
   const http = vigil.urls.http
-  const api: TestVigil['api'] = async (method, url, { token, body } = {}) => {
-    const res = await fetch(http + url, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    })
-    const text = await res.text()
-    let json: unknown
-    try { json = text ? JSON.parse(text) : undefined } catch { json = undefined }
-    return { status: res.status, json, text }
-  }
+  const api = jsonApi(http)
   return {
     http, mqttUrl: vigil.urls.mqtt, adminPassword, dataDir, services: vigil.services, vigil, api,
     async login(username = 'admin', password = adminPassword) {

@@ -13,6 +13,7 @@ import type { Alarm } from '../../services/core/model.js'
 import type { WorkOrder } from '../../services/core/work-orders/work-order.js'
 import { waitFor } from '../helpers/devices.js'
 import { spawnVigil, type SpawnedVigil } from '../helpers/spawn-vigil.js'
+import { jsonApi } from '../helpers/start-test-vigil.js'
 import { createPgDatabase } from '../helpers/test-database.js'
 
 const ADMIN_PASSWORD = 'Concurrent-admin-1'
@@ -24,18 +25,8 @@ interface Api {
 }
 
 function apiOf(base: string, tokens: Map<string, string>): Api {
-  return async (method, url, who, body) => {
-    const token = tokens.get(who)
-    const res = await fetch(base + url, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    })
-    const text = await res.text()
-    let json: unknown
-    try { json = text ? JSON.parse(text) : undefined } catch { json = undefined }
-    return { status: res.status, json, text }
-  }
+  const api = jsonApi(base)
+  return (method, url, who, body) => api(method, url, { token: tokens.get(who), body })
 }
 
 let drop: (() => Promise<void>) | null = null
