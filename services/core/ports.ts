@@ -331,13 +331,20 @@ export interface EmergencyFilter {
   from?: string | undefined
   to?: string | undefined
 }
+export type EmergencyStep = (current: Emergency) => { emergency: Emergency; entries: EmergencyHistoryEntry[] } | null
 /** Emergencies (DOMAIN.md §6) with their append-only history. */
 export interface EmergencyRepo {
   insert(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
   /** Saves the emergency and appends the entries in one transaction. */
   update(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
   /** The atomic read-modify-write of one emergency, row-locked like AlarmRepo.change. */
-  change(id: string, step: (current: Emergency) => { emergency: Emergency; entries: EmergencyHistoryEntry[] } | null): Promise<Changed<Emergency> | undefined>
+  change(id: string, step: EmergencyStep): Promise<Changed<Emergency> | undefined>
+  /**
+   * Opens a new emergency of the site or joins one of its open ones, decided under a lock of the
+   * site held for one transaction: of two processes doing this for one site at once, the second
+   * sees what the first opened. `decide` gets the site's open emergencies, newest first.
+   */
+  openOrJoin(siteId: string, decide: (open: Emergency[]) => { open: Emergency; entries: EmergencyHistoryEntry[] } | { join: string; step: EmergencyStep }): Promise<Changed<Emergency> & { opened: boolean }>
   get(id: string, opts?: { withHistory?: boolean }): Promise<Emergency | undefined>
   /** Newest first. */
   list(filter: EmergencyFilter, page: PageRequest): Promise<Page<Emergency>>

@@ -18,6 +18,7 @@ import { createPgDatabase } from '../helpers/test-database.js'
 
 const ADMIN_PASSWORD = 'Concurrent-admin-1'
 const DOORS = Array.from({ length: 8 }, (_, i) => `door-${i + 1}`)
+const LIFTS = ['lift-1', 'lift-2']
 const SITE = 'cw'
 
 interface Api {
@@ -73,7 +74,11 @@ beforeAll(async () => {
     const r = await must(a('POST', '/api/v1/devices', 'admin', { id, siteId: SITE, type: 'access-door', name: id, location: { building: 'B1', floor: 1 } }), `device ${id}`)
     secrets.set(id, r.secret as string)
   }
-  // Started after the doors exist: each process keeps its own device directory (see the README).
+  for (const id of LIFTS) {
+    const r = await must(a('POST', '/api/v1/devices', 'admin', { id, siteId: SITE, type: 'elevator', name: id, location: { building: 'B1', floor: 0 } }), `device ${id}`)
+    secrets.set(id, r.secret as string)
+  }
+  // Started after the devices exist: each process keeps its own device directory (see the README).
   vigilB = await spawnVigil({ ...common, VIGIL_DATA_DIR: dataDir() })
   processes.push(vigilB)
   b = apiOf(vigilB.http, tokens)
@@ -89,13 +94,14 @@ afterAll(async () => {
 const alarmsOf = async (api: Api, deviceId: string): Promise<Alarm[]> => (await must(api('GET', `/api/v1/alarms?deviceId=${deviceId}`, 'op1'), 'alarms')).items
 const workOrdersOfAlarm = async (api: Api, alarmId: string): Promise<WorkOrder[]> => (await must(api('GET', `/api/v1/work-orders?siteId=${SITE}&limit=1000`, 'sup'), 'work orders')).items.filter((w: WorkOrder) => w.alarmId === alarmId)
 
+async function connectTo(url: string, id: string): Promise<MqttClient> {
+  const c = await mqtt.connectAsync(url, { username: id, password: secrets.get(id)!, reconnectPeriod: 0, connectTimeout: 5000 })
+  clients.push(c)
+  return c
+}
+
 describe('two Vigil processes on one PostgreSQL database', () => {
   it('the same forced door reported to both at the same moment raises one alarm and one work order', async () => {
-    const connectTo = async (url: string, id: string): Promise<MqttClient> => {
-      const c = await mqtt.connectAsync(url, { username: id, password: secrets.get(id)!, reconnectPeriod: 0, connectTimeout: 5000 })
-      clients.push(c)
-      return c
-    }
     const pairs = await Promise.all(DOORS.map(async (id) => [id, await connectTo(vigilA.mqttUrl, id), await connectTo(vigilB.mqttUrl, id)] as const))
     // Both publishes of a door leave together; each process acknowledges after storing its copy.
     await Promise.all(pairs.flatMap(([id, viaA, viaB]) => [viaA, viaB].map((c) =>
@@ -171,5 +177,21 @@ describe('two Vigil processes on one PostgreSQL database', () => {
       expect(path.at(-1)).toBe('cancelled')
       expect(path.filter((s: string) => s === 'on-site')).toHaveLength(arrive.status === 200 ? 1 : 0)
     }
+  }, 60_000)
+
+  it('two lifts of one building, each reporting to another process at the same moment, open one emergency that both alarms join', async () => {
+    // EL-04 (door open while running) opens an E3 emergency one second after the condition starts.
+    const running = { serviceMode: 1, carStatus: 1, speed: 1.0, doorClosed: false, occupied: true }
+    const [viaA, viaB] = [await connectTo(vigilA.mqttUrl, LIFTS[0]!), await connectTo(vigilB.mqttUrl, LIFTS[1]!)]
+    await Promise.all([viaA.publishAsync(`bldg/${SITE}/elevator/${LIFTS[0]}/telemetry`, JSON.stringify(running), { qos: 1 }),
+      viaB.publishAsync(`bldg/${SITE}/elevator/${LIFTS[1]}/telemetry`, JSON.stringify(running), { qos: 1 })])
+    const alarms = await waitFor('both EL-04 alarms in an emergency', async () => {
+      const found = await Promise.all(LIFTS.map(async (id) => (await alarmsOf(a, id)).find((x) => x.ruleId === 'EL-04' && x.emergencyId !== null)))
+      return found.every((x) => x !== undefined) ? (found as Alarm[]) : null
+    }, 20_000)
+    const open = (await must(a('GET', '/api/v1/emergencies?state=open', 'sup'), 'emergencies')).items as Array<{ id: string; alarmIds: string[] }>
+    expect(open).toHaveLength(1)
+    expect(alarms.map((x) => x.emergencyId)).toEqual([open[0]!.id, open[0]!.id])
+    expect([...open[0]!.alarmIds].sort()).toEqual(alarms.map((x) => x.id).sort())
   }, 60_000)
 })
