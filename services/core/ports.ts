@@ -162,8 +162,6 @@ export interface AlarmRepo {
    * open alarm exists, returns that one with `created: false` (a unique index guards it).
    */
   insert(alarm: Alarm, entry: AlarmHistoryEntry): Promise<{ alarm: Alarm; created: boolean }>
-  /** Saves the alarm and appends the history entry in one transaction. */
-  update(alarm: Alarm, entry: AlarmHistoryEntry): Promise<Alarm>
   /**
    * The atomic read-modify-write of one alarm: reads it (by id, or the open one of a device and
    * rule) under a row lock, lets `step` decide from what is stored, and saves the result with its
@@ -270,8 +268,6 @@ export interface WorkOrderRepo {
    * when another open one exists it is returned with `created: false` (a unique index guards it).
    */
   insert(wo: WorkOrder, entry: WorkOrderHistoryEntry): Promise<{ workOrder: WorkOrder; created: boolean }>
-  /** Saves the work order and appends the entries in one transaction. */
-  update(wo: WorkOrder, entries: readonly WorkOrderHistoryEntry[]): Promise<WorkOrder>
   /**
    * The atomic read-modify-write of one work order (with its attachments): like AlarmRepo.change,
    * the row is locked from the read to the commit, so of two engineers or processes acting on it at
@@ -335,8 +331,6 @@ export type EmergencyStep = (current: Emergency) => { emergency: Emergency; entr
 /** Emergencies (DOMAIN.md §6) with their append-only history. */
 export interface EmergencyRepo {
   insert(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
-  /** Saves the emergency and appends the entries in one transaction. */
-  update(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
   /** The atomic read-modify-write of one emergency, row-locked like AlarmRepo.change. */
   change(id: string, step: EmergencyStep): Promise<Changed<Emergency> | undefined>
   /**

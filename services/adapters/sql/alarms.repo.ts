@@ -4,7 +4,7 @@ import type { Alarm } from '../../core/model.js'
 import type { AlarmRepo, AlarmTarget } from '../../core/ports.js'
 import { fromAlarmRow, fromHistoryRow, toAlarmRow, toHistoryRow } from './alarm-row.js'
 import { createAlarmReportQueries } from './alarm-report.queries.js'
-import { decodeCursor, fromJson, pageLimit, siteScope, toJson, toPage } from './codec.js'
+import { decodeCursor, pageLimit, siteScope, toPage } from './codec.js'
 import { constraintViolation, lockingRead, type DialectName } from './dialect.js'
 import type { Database } from './schema.js'
 
@@ -63,30 +63,6 @@ export function createAlarmRepo(db: Kysely<Database>, dialect: DialectName): Ala
         if (sameId) throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', `alarm id ${alarm.id} is already used`)
       }
       throw new AppError('DEPENDENCY_DOWN', `could not insert alarm ${alarm.ruleId} on ${alarm.deviceId}`)
-    },
-    async update(alarm, entry) {
-      const { id, work_order_ids: _given, ...rest } = toAlarmRow(alarm)
-      try {
-        return await db.transaction().execute(async (trx) => {
-          // The row update comes first so PostgreSQL holds the row lock while the links are merged.
-          const r = await trx.updateTable('alarms').set(rest).where('id', '=', id).executeTakeFirst()
-          if (Number(r.numUpdatedRows) === 0) throw new AppError('ALARM_NOT_FOUND', `alarm ${id} does not exist`)
-          // Work orders link themselves to an alarm on their own (WorkOrderRepo.linkAlarm) and links
-          // are never removed: merge instead of overwriting, so a link made meanwhile survives.
-          const stored = await trx.selectFrom('alarms').select('work_order_ids').where('id', '=', id).executeTakeFirstOrThrow()
-          const current = fromJson<string[]>(stored.work_order_ids, [])
-          const merged = [...current, ...alarm.workOrderIds.filter((w) => !current.includes(w))]
-          if (merged.length !== current.length) await trx.updateTable('alarms').set({ work_order_ids: toJson(merged) }).where('id', '=', id).execute()
-          await trx.insertInto('alarm_history').values(toHistoryRow(id, entry)).execute()
-          return fromAlarmRow({ id, ...rest, work_order_ids: toJson(merged) })
-        })
-      } catch (err) {
-        // Re-opening an alarm while another one of the same (device, rule) is open.
-        if (constraintViolation(err) === 'unique') {
-          throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', `another alarm of ${alarm.ruleId} on ${alarm.deviceId} is open`)
-        }
-        throw err
-      }
     },
     async change(target, step) {
       try {

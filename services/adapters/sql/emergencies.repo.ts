@@ -47,14 +47,6 @@ export function createEmergencyRepo(db: Kysely<Database>, dialect: DialectName):
       await db.transaction().execute((trx) => insertIn(trx, e, entries))
       return e
     },
-    async update(e, entries) {
-      const { id: _id, ...set } = row(e)
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('emergencies').set(set).where('id', '=', e.id).execute()
-        if (entries.length) await trx.insertInto('emergency_history').values(historyRows(e.id, entries)).execute()
-      })
-      return e
-    },
     change: (id, step) => db.transaction().execute((trx) => changeIn(trx, id, step)),
     openOrJoin: (siteId, decide) => db.transaction().execute(async (trx) => {
       // PostgreSQL: an advisory lock on the site until this transaction ends. SQLite: the transaction

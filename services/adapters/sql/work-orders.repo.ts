@@ -81,22 +81,6 @@ export function createWorkOrderRepo(db: Kysely<Database>, dialect: DialectName):
       }
       throw new AppError('DEPENDENCY_DOWN', `could not insert work order ${wo.id}`)
     },
-    async update(wo, entries) {
-      const { id, ...rest } = toWorkOrderRow(wo)
-      try {
-        await db.transaction().execute(async (trx) => {
-          const r = await trx.updateTable('work_orders').set(rest).where('id', '=', id).executeTakeFirst()
-          if (Number(r.numUpdatedRows) === 0) throw new AppError('WORK_ORDER_NOT_FOUND', `work order ${id} does not exist`)
-          if (entries.length) await trx.insertInto('work_order_history').values(entries.map((e) => toWoHistoryRow(id, e))).execute()
-        })
-      } catch (err) {
-        // Reopening one while another of the same (device, rule, skill) is open.
-        if (constraintViolation(err) === 'unique') throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', `another work order for ${wo.deviceId} ${wo.ruleId} ${wo.skill} is open`)
-        throw err
-      }
-      const { history: _h, ...plain } = wo
-      return plain
-    },
     async change(id, step) {
       try {
         return await db.transaction().execute(async (trx) => {
