@@ -304,8 +304,12 @@ export interface NotificationRepo {
   get(id: string): Promise<Notification | undefined>
   /** Records the acknowledgement once; returns the notification as stored. */
   ack(id: string, by: string, at: string): Promise<Notification | undefined>
-  /** Records another sending (re-notification). */
-  markSent(id: string, at: string): Promise<Notification | undefined>
+  /**
+   * Records another sending (re-notification), only while the last sending recorded is still
+   * `previousAt` and nobody acknowledged it: of two processes re-sending at once, one records it
+   * and gets the notification back; the other gets undefined and sends nothing.
+   */
+  markSent(id: string, at: string, previousAt: string): Promise<Notification | undefined>
   /** Unacknowledged notifications: re-notification timers are rebuilt from them at start. */
   listUnacked(): Promise<Notification[]>
   /** A person's notifications, newest first. */

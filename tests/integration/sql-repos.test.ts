@@ -456,6 +456,28 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
     })
   })
 
+  describe('conditional writes (atomic across processes without a lock)', () => {
+    it('records a re-notification once when two processes re-send the same round, and none after the acknowledgement', async () => {
+      const n = {
+        id: 'n1', to: 'li', kind: 'assignment' as const, subject: 'P1 lift', at: at(0), createdAt: at(0), workOrderId: null, siteId: 's1',
+        priority: 1 as const, level: 0 as const, sentCount: 1, ackedAt: null, ackedBy: null,
+      }
+      await repos.notifications.insert(n)
+      const [one, two] = await Promise.all([repos.notifications.markSent('n1', at(60), at(0)), repos.notifications.markSent('n1', at(60), at(0))])
+      expect([one, two].filter((x) => x !== undefined)).toEqual([{ ...n, at: at(60), sentCount: 2 }])
+      await repos.notifications.ack('n1', 'li', at(90))
+      expect(await repos.notifications.markSent('n1', at(120), at(60))).toBeUndefined()
+      expect(await repos.notifications.get('n1')).toMatchObject({ sentCount: 2, ackedBy: 'li' })
+    })
+
+    it('ends a shift once when two ends race', async () => {
+      await repos.shifts.start({ id: 'sh1', username: 'li', startedAt: at(0), endedAt: null })
+      const ends = await Promise.all([repos.shifts.end('li', at(10)), repos.shifts.end('li', at(11))])
+      expect(ends.filter((e) => e !== undefined)).toHaveLength(1)
+      expect(await repos.shifts.current('li')).toBeUndefined()
+    })
+  })
+
   describe('lifecycle', () => {
     it('reports healthy while open and not after close', async () => {
       expect(repos.health()).toEqual({ ok: true })
