@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js'
 import { AppError, isAppError } from '../core/errors.js'
 import type { EventBus } from '../core/events.js'
 import type { Alarm, Device, Priority } from '../core/model.js'
-import type { AlarmFilter, Page, PageRequest, Repos } from '../core/ports.js'
+import type { AlarmFilter, AlarmTarget, Page, PageRequest, Repos } from '../core/ports.js'
 import type { AlarmResetGuard, AlarmService } from '../contracts.js'
 import type { Metrics } from '../adapters/metrics.js'
 import { createChatteringMonitor } from './chattering-monitor.js'
@@ -58,24 +58,46 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
   const flood = createFloodMonitor({ repos, clock, events, logger })
   const shelves = createShelveTimers({
     clock,
-    onExpired: (id) => void inQueue(id, () => ({ kind: 'shelve-expired', at: clock.now() })).catch(logFailure('shelve expiry failed', { alarmId: id })),
+    // The time is taken when the timer fires, not after the database round trips: the history says
+    // when the shelf ran out, on a slow database too.
+    onExpired: (id) => {
+      const at = clock.now()
+      void inQueue(id, () => ({ kind: 'shelve-expired', at })).catch(logFailure('shelve expiry failed', { alarmId: id }))
+    },
   })
   const chattering = createChatteringMonitor({
     clock,
-    onQuiet: (deviceId, ruleId) => void onOpen(deviceId, ruleId, () => ({ kind: 'chattering-cleared', at: clock.now() }))
-      .catch(logFailure('clearing the chattering flag failed', { deviceId, ruleId })),
+    onQuiet: (deviceId, ruleId) => {
+      const at = clock.now()
+      void onOpen(deviceId, ruleId, () => ({ kind: 'chattering-cleared', at })).catch(logFailure('clearing the chattering flag failed', { deviceId, ruleId }))
+    },
   })
 
   let unsubscribeRegistry: (() => void) | null = null
 
-  async function commit(alarm: Alarm, input: AlarmInput): Promise<Alarm> {
-    const result = transitionAlarm(alarm, input)
-    if (!result.ok) throw new AppError(result.code, result.message, { alarmId: alarm.id, state: alarm.state })
-    if (!result.entry) return alarm
-    const saved = await repos.alarms.update(result.alarm, result.entry)
+  /**
+   * Applies `input` to the alarm as stored, under the repository's row lock: another Vigil process
+   * acting on the same alarm at the same moment commits before or after this one, never over it
+   * (issue #9). `target` only names the row; the transition is decided on what the lock read.
+   * Undefined when there is no such alarm (any more).
+   */
+  async function apply(target: AlarmTarget, input: AlarmInput | ((current: Alarm) => AlarmInput)): Promise<Alarm | undefined> {
+    const changed = await repos.alarms.change(target, (current) => {
+      const result = transitionAlarm(current, typeof input === 'function' ? input(current) : input)
+      if (!result.ok) throw new AppError(result.code, result.message, { alarmId: current.id, state: current.state })
+      return result.entry ? { alarm: result.alarm, entry: result.entry } : null
+    })
+    if (!changed || !changed.changed) return changed?.value
+    const saved = changed.value
     metrics.alarmTransitions.inc({ to: saved.state })
     shelves.follow(saved)
     events.emit('AlarmChanged', saved)
+    return saved
+  }
+
+  async function commit(alarm: Pick<Alarm, 'id'>, input: AlarmInput | ((current: Alarm) => AlarmInput)): Promise<Alarm> {
+    const saved = await apply({ id: alarm.id }, input)
+    if (!saved) throw new AppError('ALARM_NOT_FOUND', `alarm ${alarm.id} not found`)
     return saved
   }
 
@@ -88,18 +110,12 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
   /** An action on one alarm by id, serialized with the rule engine's changes to the same (device, rule). */
   async function inQueue(id: string, input: (alarm: Alarm) => AlarmInput): Promise<Alarm> {
     const found = await mustGet(id)
-    return queue.run(keyOf(found.deviceId, found.ruleId), async () => {
-      const alarm = await mustGet(id)
-      return commit(alarm, input(alarm))
-    })
+    return queue.run(keyOf(found.deviceId, found.ruleId), () => commit(found, input))
   }
 
   /** A system action on the open alarm of (device, rule), if there is one. */
   function onOpen(deviceId: string, ruleId: string, input: (alarm: Alarm) => AlarmInput): Promise<Alarm | undefined> {
-    return queue.run(keyOf(deviceId, ruleId), async () => {
-      const open = await repos.alarms.findOpen(deviceId, ruleId)
-      return open && commit(open, input(open))
-    })
+    return queue.run(keyOf(deviceId, ruleId), () => apply({ deviceId, ruleId }, input))
   }
 
   /** After an A1/A7 is committed: chattering hook once, and the flood count unless it was a silent repeat. */

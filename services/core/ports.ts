@@ -141,6 +141,17 @@ export interface AlarmFilter {
   deviceId?: string | undefined
   priority?: Priority | undefined
 }
+export type AlarmTarget = { id: string } | { deviceId: string; ruleId: string }
+export interface AlarmStep {
+  alarm: Alarm
+  entry: AlarmHistoryEntry
+}
+/** What a row-locked change found and left: `changed` is false when its step changed nothing. */
+export interface Changed<T> {
+  value: T
+  changed: boolean
+}
+
 export interface AlarmRepo {
   /** The alarm of (device, rule) that is not `normal`, if any. */
   findOpen(deviceId: string, ruleId: string): Promise<Alarm | undefined>
@@ -151,8 +162,14 @@ export interface AlarmRepo {
    * open alarm exists, returns that one with `created: false` (a unique index guards it).
    */
   insert(alarm: Alarm, entry: AlarmHistoryEntry): Promise<{ alarm: Alarm; created: boolean }>
-  /** Saves the alarm and appends the history entry in one transaction. */
-  update(alarm: Alarm, entry: AlarmHistoryEntry): Promise<Alarm>
+  /**
+   * The atomic read-modify-write of one alarm: reads it (by id, or the open one of a device and
+   * rule) under a row lock, lets `step` decide from what is stored, and saves the result with its
+   * history entry in the same transaction. Two processes changing one alarm at once run one after
+   * the other, each on what the other committed. `step` returns null to change nothing; an error
+   * it throws rolls back and reaches the caller. Undefined when there is no such alarm.
+   */
+  change(target: AlarmTarget, step: (current: Alarm) => AlarmStep | null): Promise<Changed<Alarm> | undefined>
   get(id: string, opts?: { withHistory?: boolean }): Promise<Alarm | undefined>
   /** Ordered by priority (1 first), then raisedAt newest first. */
   list(filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>>
@@ -251,8 +268,12 @@ export interface WorkOrderRepo {
    * when another open one exists it is returned with `created: false` (a unique index guards it).
    */
   insert(wo: WorkOrder, entry: WorkOrderHistoryEntry): Promise<{ workOrder: WorkOrder; created: boolean }>
-  /** Saves the work order and appends the entries in one transaction. */
-  update(wo: WorkOrder, entries: readonly WorkOrderHistoryEntry[]): Promise<WorkOrder>
+  /**
+   * The atomic read-modify-write of one work order (with its attachments): like AlarmRepo.change,
+   * the row is locked from the read to the commit, so of two engineers or processes acting on it at
+   * once the second sees what the first committed. Undefined when there is no such work order.
+   */
+  change(id: string, step: (current: WorkOrder) => { workOrder: WorkOrder; entries: WorkOrderHistoryEntry[] } | null): Promise<Changed<WorkOrder> | undefined>
   get(id: string, opts?: { withHistory?: boolean }): Promise<WorkOrder | undefined>
   /** Newest first. */
   list(filter: WorkOrderFilter, page: PageRequest): Promise<Page<WorkOrder>>
@@ -283,8 +304,12 @@ export interface NotificationRepo {
   get(id: string): Promise<Notification | undefined>
   /** Records the acknowledgement once; returns the notification as stored. */
   ack(id: string, by: string, at: string): Promise<Notification | undefined>
-  /** Records another sending (re-notification). */
-  markSent(id: string, at: string): Promise<Notification | undefined>
+  /**
+   * Records another sending (re-notification), only while the last sending recorded is still
+   * `previousAt` and nobody acknowledged it: of two processes re-sending at once, one records it
+   * and gets the notification back; the other gets undefined and sends nothing.
+   */
+  markSent(id: string, at: string, previousAt: string): Promise<Notification | undefined>
   /** Unacknowledged notifications: re-notification timers are rebuilt from them at start. */
   listUnacked(): Promise<Notification[]>
   /** A person's notifications, newest first. */
@@ -306,11 +331,18 @@ export interface EmergencyFilter {
   from?: string | undefined
   to?: string | undefined
 }
+export type EmergencyStep = (current: Emergency) => { emergency: Emergency; entries: EmergencyHistoryEntry[] } | null
 /** Emergencies (DOMAIN.md §6) with their append-only history. */
 export interface EmergencyRepo {
   insert(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
-  /** Saves the emergency and appends the entries in one transaction. */
-  update(e: Emergency, entries: readonly EmergencyHistoryEntry[]): Promise<Emergency>
+  /** The atomic read-modify-write of one emergency, row-locked like AlarmRepo.change. */
+  change(id: string, step: EmergencyStep): Promise<Changed<Emergency> | undefined>
+  /**
+   * Opens a new emergency of the site or joins one of its open ones, decided under a lock of the
+   * site held for one transaction: of two processes doing this for one site at once, the second
+   * sees what the first opened. `decide` gets the site's open emergencies, newest first.
+   */
+  openOrJoin(siteId: string, decide: (open: Emergency[]) => { open: Emergency; entries: EmergencyHistoryEntry[] } | { join: string; step: EmergencyStep }): Promise<Changed<Emergency> & { opened: boolean }>
   get(id: string, opts?: { withHistory?: boolean }): Promise<Emergency | undefined>
   /** Newest first. */
   list(filter: EmergencyFilter, page: PageRequest): Promise<Page<Emergency>>

@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../core/clock.js'
 import { AppError } from '../core/errors.js'
 import type { EventBus } from '../core/events.js'
 import { ACTIVE_LIST_STATES, type Alarm, type DeviceLive, type Role } from '../core/model.js'
-import type { EmergencyFilter, Page, PageRequest, Repos } from '../core/ports.js'
+import type { EmergencyFilter, EmergencyStep, Page, PageRequest, Repos } from '../core/ports.js'
 import { ruleById } from '../core/rules/catalog.js'
 import { joins, openingLevel, type Emergency, type EmergencyLevel } from '../core/emergencies/emergency.js'
 import { newEmergency, nextDeadline, transitionEmergency, type EmergencyInput } from '../core/emergencies/emergency-machine.js'
@@ -79,20 +79,38 @@ export function createEmergencyService(deps: { repos: Repos; clock: Clock; event
     }
   }
 
-  async function commit(em: Emergency, input: EmergencyInput): Promise<Emergency> {
-    const r = transitionEmergency(em, input)
-    if (!r.ok) throw new AppError(r.code, r.message, { emergencyId: em.id, stage: em.stage })
-    if (r.entries.length === 0) return em
-    const saved = await repos.emergencies.update(r.emergency, r.entries)
-    const change = saved.stage === 'closed' && em.stage !== 'closed' ? 'closed' : r.escalated ? 'escalated' : 'updated'
+  /** The transition of `input` as a repository step, remembering what it saw and whether it escalated. */
+  function stepFor(input: EmergencyInput): { step: EmergencyStep; seen: { before: Emergency | null; escalated: boolean } } {
+    const seen = { before: null as Emergency | null, escalated: false }
+    const step: EmergencyStep = (cur) => {
+      const r = transitionEmergency(cur, input)
+      if (!r.ok) throw new AppError(r.code, r.message, { emergencyId: cur.id, stage: cur.stage })
+      seen.before = cur
+      seen.escalated = r.escalated
+      return r.entries.length === 0 ? null : { emergency: r.emergency, entries: r.entries }
+    }
+    return { step, seen }
+  }
+
+  /** What follows a committed change: the announcement, the clock, and the people of a higher level. */
+  async function changed(saved: Emergency, before: Emergency, escalated: boolean): Promise<void> {
+    const change = saved.stage === 'closed' && before.stage !== 'closed' ? 'closed' : escalated ? 'escalated' : 'updated'
     events.emit('EmergencyChanged', { emergency: saved, change })
     if (saved.stage === 'closed') {
       for (const id of saved.alarmIds) members.delete(id)
       timers.get(saved.id)?.cancel()
       timers.delete(saved.id)
     } else arm(saved)
-    if (r.escalated) await announceLevel(saved)
-    return saved
+    if (escalated) await announceLevel(saved)
+  }
+
+  /** Applies `input` to the emergency as stored, under the repository's row lock (another process may act on it too). */
+  async function commit(em: Emergency, input: EmergencyInput): Promise<Emergency> {
+    const { step, seen } = stepFor(input)
+    const result = await repos.emergencies.change(em.id, step)
+    if (!result) throw new AppError('EMERGENCY_NOT_FOUND', `emergency ${em.id} not found`)
+    if (result.changed) await changed(result.value, seen.before ?? em, seen.escalated)
+    return result.value
   }
 
   async function link(alarm: Alarm, emergencyId: string): Promise<void> {
@@ -113,17 +131,20 @@ export function createEmergencyService(deps: { repos: Repos; clock: Clock; event
     const device = await repos.devices.get(alarm.deviceId)
     const building = device?.location.building ?? null
     const now = clock.now()
-    const open = await repos.emergencies.list({ siteId: alarm.siteId, open: true }, { limit: 100 })
-    let em = open.items.find((e) => joins(e, alarm, building, Date.parse(e.openedAt), now))
-    if (em) {
-      em = await commit(em, { kind: 'join', at: now, alarmId: alarm.id, ruleId: alarm.ruleId, level })
-    } else {
-      const fresh = newEmergency({ id: randomUUID(), siteId: alarm.siteId, building, level, alarmId: alarm.id, ruleId: alarm.ruleId, drill: alarm.drill, at: now })
-      em = await repos.emergencies.insert(fresh.emergency, fresh.entries)
+    // Decided under the site's lock in the database: two processes with an alarm of one site each
+    // at the same moment open one emergency, and the second alarm joins it (issue #9).
+    const { step, seen } = stepFor({ kind: 'join', at: now, alarmId: alarm.id, ruleId: alarm.ruleId, level })
+    const fresh = newEmergency({ id: randomUUID(), siteId: alarm.siteId, building, level, alarmId: alarm.id, ruleId: alarm.ruleId, drill: alarm.drill, at: now })
+    const result = await repos.emergencies.openOrJoin(alarm.siteId, (open) => {
+      const found = open.find((e) => joins(e, alarm, building, Date.parse(e.openedAt), now))
+      return found ? { join: found.id, step } : { open: fresh.emergency, entries: fresh.entries }
+    })
+    let em = result.value
+    if (result.opened) {
       events.emit('EmergencyChanged', { emergency: em, change: 'opened' })
       arm(em)
       if (level !== 'E3') await announceLevel(em)
-    }
+    } else if (result.changed) await changed(em, seen.before ?? em, seen.escalated)
     for (const other of alsoAlarms) {
       if (other.id !== alarm.id) em = await commit(em, { kind: 'join', at: now, alarmId: other.id, ruleId: other.ruleId, level })
     }

@@ -79,21 +79,19 @@ export function registerAuditHook(api: FastifyInstance, deps: { repos: Repos; cl
     if (load !== undefined && typeof id === 'string') before = (await load(repos, id).catch(() => undefined)) ?? null
     req.auditPending = { before, after: undefined }
   })
+  // Appended before the answer leaves: whoever hears that the change succeeded (the caller, or a
+  // reader of /audit right after) finds it in the audit trail, on a database with real I/O too.
   api.addHook('onSend', async (req, reply, payload) => {
-    if (req.auditPending === undefined || reply.statusCode >= 300) return payload
-    if (typeof payload === 'string') {
-      try {
-        req.auditPending.after = JSON.parse(payload)
-      } catch {
-        req.auditPending.after = null
-      }
-    }
-    return payload
-  })
-  api.addHook('onResponse', async (req, reply) => {
     const pending = req.auditPending
     const d = wanted(req)
-    if (pending === undefined || d === null || reply.statusCode >= 300) return
+    if (pending === undefined || d === null || reply.statusCode >= 300) return payload
+    if (typeof payload === 'string') {
+      try {
+        pending.after = JSON.parse(payload)
+      } catch {
+        pending.after = null
+      }
+    }
     const id = (req.params as { id?: unknown } | undefined)?.id
     try {
       await repos.audit.append({
@@ -109,5 +107,6 @@ export function registerAuditHook(api: FastifyInstance, deps: { repos: Repos; cl
     } catch (err) {
       req.log.error({ err, action: d.action }, 'audit append failed')
     }
+    return payload
   })
 }

@@ -1,7 +1,8 @@
 // From alarms to work orders (issue #4 item 2): an annunciated alarm opens one work order per skill
 // its rule needs (`skills` in the catalog; none → none), at most one open per (device, rule, skill),
-// linked both ways. The link is re-checked on every AlarmChanged: the alarm service saves whole
-// rows, so a save racing with ours could drop the id, and this puts it back.
+// linked both ways. The link is re-checked on every AlarmChanged, so an alarm raised again while
+// its fault's work order is still open points at that work order too (both sides lock the alarm
+// row while they write it, so a link is never overwritten).
 import type { Logger } from 'pino'
 import type { EventBus } from '../core/events.js'
 import type { Alarm } from '../core/model.js'

@@ -88,8 +88,13 @@ export function createNotificationService(deps: {
       const wo = await repos.workOrders.get(n.workOrderId)
       if (!wo || SETTLED.has(wo.status)) return
     }
-    const again = await repos.notifications.markSent(id, new Date(clock.now()).toISOString())
-    if (!again) return
+    const again = await repos.notifications.markSent(id, new Date(clock.now()).toISOString(), n.at)
+    if (!again) {
+      // Another process sent this round (or it was acknowledged meanwhile): follow the stored one.
+      const fresh = await repos.notifications.get(id)
+      if (fresh && fresh.ackedAt === null) schedule(fresh)
+      return
+    }
     await send(again)
     schedule(again)
   }

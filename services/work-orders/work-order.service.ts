@@ -74,19 +74,20 @@ export function createWorkOrderCore(deps: WorkOrderDeps): WorkOrderCore {
     return wo
   }
 
-  async function commit(before: WorkOrder, wo: WorkOrder, entries: WorkOrderHistoryEntry[]): Promise<WorkOrder> {
-    const saved = { ...(await repos.workOrders.update(wo, entries)), attachments: before.attachments }
-    events.emit('WorkOrderChanged', saved)
-    await escalation.follow(saved)
-    return saved
+  /**
+   * Commits `fn`'s change to the work order as stored, under the repository's row lock: of two
+   * processes (or engineers) acting on one work order at once, the second decides on what the first
+   * committed (issue #9), then the change is announced and its SLA clocks follow.
+   */
+  async function commit(id: string, fn: (wo: WorkOrder) => { workOrder: WorkOrder; entries: WorkOrderHistoryEntry[] } | null): Promise<WorkOrder | undefined> {
+    const changed = await repos.workOrders.change(id, fn)
+    if (!changed || !changed.changed) return undefined
+    events.emit('WorkOrderChanged', changed.value)
+    await escalation.follow(changed.value)
+    return changed.value
   }
 
-  const update: WorkOrderCore['update'] = (id, fn) => queue.run(id, async () => {
-    const wo = await repos.workOrders.get(id)
-    const change = wo && fn(wo)
-    if (!wo || !change) return undefined
-    return commit(wo, change.workOrder, change.entries)
-  })
+  const update: WorkOrderCore['update'] = (id, fn) => queue.run(id, () => commit(id, fn))
   const escalation: Escalation = createEscalation({ repos, clock, dispatcher, notifications, logger, update })
 
   /** DOMAIN.md §5 CREATED → ASSIGNED by the system; nobody eligible → L2 at once. */
@@ -165,13 +166,18 @@ export function createWorkOrderCore(deps: WorkOrderDeps): WorkOrderCore {
       const saved = await queue.run(id, async () => {
         const wo = await mustGet(id)
         if (input.action === 'assign') {
+          // Who may be assigned depends on shifts and sites, not on the work order's state: asked before the lock.
           const why = await dispatcher.whyNotAssignable(input.assignee, wo.siteId)
           if (why !== null) throw new AppError('ASSIGNEE_NOT_ELIGIBLE', why, { assignee: input.assignee })
         }
-        const effective: WorkOrderInput = input.action === 'complete' ? { ...input, photos: wo.attachments.length } : input
-        const r = transitionWorkOrder(wo, effective, actor, clock.now())
-        if (!r.ok) throw new AppError(r.code, r.message, { workOrderId: id, status: wo.status })
-        return commit(wo, r.workOrder, [r.entry])
+        const done = await commit(id, (cur) => {
+          const effective: WorkOrderInput = input.action === 'complete' ? { ...input, photos: cur.attachments.length } : input
+          const r = transitionWorkOrder(cur, effective, actor, clock.now())
+          if (!r.ok) throw new AppError(r.code, r.message, { workOrderId: id, status: cur.status })
+          return { workOrder: r.workOrder, entries: [r.entry] }
+        })
+        if (!done) throw new AppError('WORK_ORDER_NOT_FOUND', `work order ${id} not found`)
+        return done
       })
       await afterAction(saved, input, actor)
       return (await repos.workOrders.get(id, { withHistory: true })) ?? saved

@@ -19,6 +19,7 @@ import { createEventBus, type EventBus } from '../../services/core/events.js'
 import type { Device, DeviceLive } from '../../services/core/model.js'
 import type { AcceptedMessage, Repos, TelemetryStore } from '../../services/core/ports.js'
 import { deviceTopic, type TopicSuffix } from '../../services/core/topics.js'
+import { dropTestDatabase, testDatabaseFor } from './test-database.js'
 import type { LiveStateService, RuleEngine } from '../../services/contracts.js'
 import { createDeviceDirectory, type DeviceDirectory } from '../../services/devices/device-directory.js'
 import { createDeviceSecrets, type DeviceSecrets } from '../../services/devices/device-secrets.js'
@@ -83,7 +84,7 @@ export async function startBrokerHarness(opts: HarnessOptions = {}): Promise<Bro
     throw err
   })
   events.on('DeviceChanged', (d) => void changes.push(d))
-  const repos = await openSqlRepos({ dataDir, clock })
+  const repos = await openSqlRepos({ ...(await testDatabaseFor(dataDir)).target, clock })
   const realTelemetry = createSqliteTelemetryStore({ dataDir })
   const telemetry = opts.wrapTelemetry ? opts.wrapTelemetry(realTelemetry) : realTelemetry
   const secrets = createDeviceSecrets(Buffer.from('broker-harness-key'))
@@ -153,7 +154,9 @@ export async function startBrokerHarness(opts: HarnessOptions = {}): Promise<Bro
       await liveState.stop()
       await realTelemetry.close()
       await repos.close()
-      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true })
+      if (keepData) return
+      await dropTestDatabase(dataDir)
+      fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

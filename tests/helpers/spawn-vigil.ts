@@ -1,8 +1,12 @@
 // Vigil as a separate process, started the way `npm start` does (through tsx on the sources),
-// so a test can kill it like a power cut and start it again on the same data folder.
+// so a test can kill it like a power cut and start it again on the same data folder. With a
+// VIGIL_DATA_DIR and no VIGIL_DATABASE_URL, the database follows VIGIL_TEST_DATABASE like
+// start-test-vigil.ts does (the PostgreSQL one is bound to the folder; dropTestDatabase ends it).
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+import { testDatabaseFor } from './test-database.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -15,9 +19,10 @@ export interface SpawnedVigil {
 }
 
 export async function spawnVigil(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedVigil> {
+  const database = env.VIGIL_DATA_DIR !== undefined && env.VIGIL_DATABASE_URL === undefined ? (await testDatabaseFor(env.VIGIL_DATA_DIR)).env : {}
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/vigil.ts'), 'all'], {
     cwd: root,
-    env: { ...process.env, VIGIL_MQTT_PORT: '0', VIGIL_HTTP_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, VIGIL_MQTT_PORT: '0', VIGIL_HTTP_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_LOG_LEVEL: 'warn', ...database, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })

@@ -11,6 +11,7 @@ import { buildApp } from '../../services/api/build-app.js'
 import type { Repos } from '../../services/core/ports.js'
 import { createUserService } from '../../services/users/user.service.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
+import { dropTestDatabase, testDatabaseFor } from '../helpers/test-database.js'
 
 let v: TestVigil
 let admin: string
@@ -58,10 +59,11 @@ describe('first start', () => {
   let repos: Repos
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'vigil-users-'))
-    repos = await openSqlRepos({ dataDir: dir })
+    repos = await openSqlRepos((await testDatabaseFor(dir)).target)
   })
   afterAll(async () => {
     await repos?.close()
+    await dropTestDatabase(dir)
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -151,7 +151,8 @@ describe('work orders from alarms (issue #4 item 2)', () => {
     await pump.send('telemetry', lowPressure)
     await hold(pump, 61_000, lowPressure)
     const alarm = await waitFor('PU-01 with its work order', async () => (await alarmsOf('PS-B1')).find((a) => a.ruleId === 'PU-01' && a.workOrderIds.length === 1))
-    const [wo] = await workOrdersOf('PS-B1')
+    // Dispatch follows the work order's creation (and its link to the alarm): wait for it to settle.
+    const [wo] = await waitFor('the work order dispatched', async () => ((await workOrdersOf('PS-B1'))[0]?.status === 'assigned' ? workOrdersOf('PS-B1') : null))
     expect(wo).toMatchObject({
       id: alarm.workOrderIds[0], alarmId: alarm.id, ruleId: 'PU-01', source: 'rule', priority: 2, skill: 'PLUMBING', title: alarm.title,
       status: 'assigned', assignee: 'wang', createdBy: 'system',
@@ -168,7 +169,10 @@ describe('work orders from alarms (issue #4 item 2)', () => {
     await hold(sump, 11_000, flood)
     const alarm = await waitFor('SU-02 with two work orders', async () => (await alarmsOf('SP-B2')).find((a) => a.ruleId === 'SU-02' && a.workOrderIds.length === 2))
     expect(alarm.priority).toBe(1)
-    const wos = await workOrdersOf('SP-B2')
+    const wos = await waitFor('both work orders dispatched or escalated', async () => {
+      const all = await workOrdersOf('SP-B2')
+      return all.some((w) => w.status === 'assigned') && all.some((w) => w.escalationLevel === 1) ? all : null
+    })
     expect(wos.map((w) => [w.skill, w.status, w.assignee]).sort()).toEqual([['ELECTRICAL', 'created', null], ['PLUMBING', 'assigned', 'wang']])
     expect(wos.find((w) => w.skill === 'ELECTRICAL')?.escalationLevel).toBe(1)
   })

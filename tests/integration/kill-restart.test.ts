@@ -7,6 +7,7 @@ import path from 'node:path'
 import mqtt from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnVigil, type SpawnedVigil } from '../helpers/spawn-vigil.js'
+import { dropTestDatabase } from '../helpers/test-database.js'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-kill-'))
 const env = { VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: 'Kill-test-pass-1' }
@@ -14,6 +15,7 @@ let running: SpawnedVigil | null = null
 
 afterAll(async () => {
   await running?.kill('SIGKILL')
+  await dropTestDatabase(dataDir)
   rmSync(dataDir, { recursive: true, force: true })
 })
 

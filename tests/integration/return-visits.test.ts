@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../services/adapters/clock.js'
 import type { WorkOrder } from '../../services/core/work-orders/work-order.js'
-import { ensureSite } from '../helpers/devices.js'
+import { ensureSite, waitFor } from '../helpers/devices.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 
 const T0 = Date.UTC(2026, 10, 26, 8)
@@ -149,7 +149,7 @@ describe('an overdue return visit', () => {
     expect(await overdueNotices('sup', wo.id)).toEqual([])
 
     await clock.advance(60_000)
-    const notices = await overdueNotices('sup', wo.id)
+    const notices = await waitFor('the overdue notice', async () => { const n = await overdueNotices('sup', wo.id); return n.length > 0 ? n : null })
     expect(notices).toEqual([expect.objectContaining({ to: 'sup', kind: 'return-visit-overdue', priority: 3, workOrderId: wo.id })])
     // sup2 covers S2 only; the work order is in S1.
     expect(await overdueNotices('sup2', wo.id)).toEqual([])

@@ -319,16 +319,19 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
       expect((await repos.alarms.get(winner, { withHistory: true }))?.history).toHaveLength(1)
     })
 
+    /** Saves `a` as the result of a row-locked change. */
+    const save = (a: Alarm, e: AlarmHistoryEntry) => repos.alarms.change({ id: a.id }, () => ({ alarm: a, entry: e }))
+
     it('opens a new alarm once the previous one of the same device and rule is normal', async () => {
       await repos.alarms.insert(alarm({ id: 'a1' }), entry(0, null, 'unacked'))
-      await repos.alarms.update(alarm({ id: 'a1', state: 'normal', active: false, acked: true, clearedAt: at(9) }), entry(9, 'unacked', 'normal'))
+      await save(alarm({ id: 'a1', state: 'normal', active: false, acked: true, clearedAt: at(9) }), entry(9, 'unacked', 'normal'))
       expect(await repos.alarms.findOpen('el-1', 'EL-01')).toBeUndefined()
       const r = await repos.alarms.insert(alarm({ id: 'a2', raisedAt: at(10) }), entry(10, null, 'unacked'))
       expect(r.created).toBe(true)
       expect(await repos.alarms.findOpen('el-1', 'EL-01')).toMatchObject({ id: 'a2' })
       expect((await repos.alarms.listOpen()).map((a) => a.id)).toEqual(['a2'])
       // Re-opening the old one now would make two open alarms of one condition.
-      await expect(repos.alarms.update(alarm({ id: 'a1', state: 'unacked' }), entry(11, 'normal', 'unacked'))).rejects.toMatchObject({
+      await expect(save(alarm({ id: 'a1', state: 'unacked' }), entry(11, 'normal', 'unacked'))).rejects.toMatchObject({
         code: 'ALARM_TRANSITION_NOT_ALLOWED',
       })
     })
@@ -336,15 +339,37 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
     it('saves updates and appends history oldest first', async () => {
       await repos.alarms.insert(alarm({ id: 'a1' }), entry(0, null, 'unacked'))
       const acked = alarm({ id: 'a1', state: 'acked', acked: true, ackedAt: at(20), ackedBy: 'op1', occurrences: 2, workOrderIds: ['w1', 'w2'], chattering: true })
-      expect(await repos.alarms.update(acked, entry(20, 'unacked', 'acked', 'op1', 'on it'))).toEqual(acked)
+      expect(await save(acked, entry(20, 'unacked', 'acked', 'op1', 'on it'))).toEqual({ value: acked, changed: true })
       const latched = { ...acked, state: 'latched' as const, active: false, clearedAt: at(30) }
-      await repos.alarms.update(latched, entry(30, 'acked', 'latched'))
+      await save(latched, entry(30, 'acked', 'latched'))
       const got = await repos.alarms.get('a1', { withHistory: true })
       expect(got).toEqual({
         ...latched,
         history: [entry(0, null, 'unacked'), entry(20, 'unacked', 'acked', 'op1', 'on it'), entry(30, 'acked', 'latched')],
       })
-      await expect(repos.alarms.update(alarm({ id: 'ghost' }), entry(1, 'unacked', 'acked'))).rejects.toMatchObject({ code: 'ALARM_NOT_FOUND' })
+      expect(await save(alarm({ id: 'ghost' }), entry(1, 'unacked', 'acked'))).toBeUndefined()
+    })
+
+    it('changes an alarm from what is stored: nothing for a null step, nothing at all when the step throws', async () => {
+      await repos.alarms.insert(alarm({ id: 'a1' }), entry(0, null, 'unacked'))
+      expect(await repos.alarms.change({ deviceId: 'el-1', ruleId: 'EL-01' }, () => null)).toEqual({ value: alarm({ id: 'a1' }), changed: false })
+      await expect(repos.alarms.change({ id: 'a1' }, (cur) => {
+        throw new Error(`refused in ${cur.state}`)
+      })).rejects.toThrow('refused in unacked')
+      expect((await repos.alarms.get('a1', { withHistory: true }))?.history).toHaveLength(1)
+      expect(await repos.alarms.change({ deviceId: 'el-1', ruleId: 'other' }, () => null)).toBeUndefined()
+    })
+
+    it('loses none of 20 concurrent read-modify-writes of one alarm (each sees the one before)', async () => {
+      await repos.alarms.insert(alarm({ id: 'a1' }), entry(0, null, 'unacked'))
+      // On PostgreSQL these run on up to 10 pooled connections at once; the row lock orders them.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => repos.alarms.change({ id: 'a1' }, (cur) => ({
+        alarm: { ...cur, occurrences: cur.occurrences + 1 },
+        entry: entry(i + 1, 'unacked', 'unacked', `op${i}`),
+      }))))
+      const got = await repos.alarms.get('a1', { withHistory: true })
+      expect(got?.occurrences).toBe(21)
+      expect(got?.history).toHaveLength(21)
     })
 
     it('lists by priority, then newest raised first, across pages and filters', async () => {
@@ -428,6 +453,28 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
       expect((await repos.audit.list({ to: at(2) }, { limit: 10 })).items.map((e) => e.action)).toEqual(['alarm.ack', 'site.create'])
       const paged = await collect((cursor) => repos.audit.list({}, { limit: 2, cursor }))
       expect(paged.items.map((e) => e.at)).toEqual([at(3), at(2), at(1)])
+    })
+  })
+
+  describe('conditional writes (atomic across processes without a lock)', () => {
+    it('records a re-notification once when two processes re-send the same round, and none after the acknowledgement', async () => {
+      const n = {
+        id: 'n1', to: 'li', kind: 'assignment' as const, subject: 'P1 lift', at: at(0), createdAt: at(0), workOrderId: null, siteId: 's1',
+        priority: 1 as const, level: 0 as const, sentCount: 1, ackedAt: null, ackedBy: null,
+      }
+      await repos.notifications.insert(n)
+      const [one, two] = await Promise.all([repos.notifications.markSent('n1', at(60), at(0)), repos.notifications.markSent('n1', at(60), at(0))])
+      expect([one, two].filter((x) => x !== undefined)).toEqual([{ ...n, at: at(60), sentCount: 2 }])
+      await repos.notifications.ack('n1', 'li', at(90))
+      expect(await repos.notifications.markSent('n1', at(120), at(60))).toBeUndefined()
+      expect(await repos.notifications.get('n1')).toMatchObject({ sentCount: 2, ackedBy: 'li' })
+    })
+
+    it('ends a shift once when two ends race', async () => {
+      await repos.shifts.start({ id: 'sh1', username: 'li', startedAt: at(0), endedAt: null })
+      const ends = await Promise.all([repos.shifts.end('li', at(10)), repos.shifts.end('li', at(11))])
+      expect(ends.filter((e) => e !== undefined)).toHaveLength(1)
+      expect(await repos.shifts.current('li')).toBeUndefined()
     })
   })
 

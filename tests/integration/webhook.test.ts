@@ -12,12 +12,14 @@ import { openSqlRepos } from '../../services/adapters/sql/sql-repos.js'
 import type { Repos } from '../../services/core/ports.js'
 import type { Notification } from '../../services/core/work-orders/duty.js'
 import { waitFor } from '../helpers/devices.js'
+import { dropTestDatabase, testDatabaseFor } from '../helpers/test-database.js'
 
 const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = []
 let failNext = 0
 let server: Server
 let url: string
 let repos: Repos
+let dataDir: string
 const clock = createManualClock(Date.UTC(2026, 10, 26, 8))
 
 const note = (id: string): Notification => ({
@@ -38,10 +40,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
   const addr = server.address()
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`
-  repos = await openSqlRepos({ dataDir: mkdtempSync(path.join(tmpdir(), 'vigil-webhook-')), clock })
+  dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-webhook-'))
+  repos = await openSqlRepos({ ...(await testDatabaseFor(dataDir)).target, clock })
 })
 afterAll(async () => {
   await repos?.close()
+  await dropTestDatabase(dataDir)
   await new Promise<void>((r) => server.close(() => r()))
 })
 

@@ -97,7 +97,9 @@ describe('scenario 17: escalation timers on a P2 low-pressure alarm', () => {
       const woId = alarm.workOrderIds[0]!
       const raisedAt = Date.parse(alarm.raisedAt)
       const since = (): number => clock.now() - raisedAt
-      expect(await getWo(woId)).toMatchObject({ status: 'assigned', assignee: 'wang', escalationLevel: 0, breaches: [] })
+      // Dispatch follows the work order's creation (and its link to the alarm): wait for it to settle.
+      expect(await waitFor('the work order dispatched', async () => { const w = await getWo(woId); return w.status === 'assigned' ? w : null }))
+        .toMatchObject({ status: 'assigned', assignee: 'wang', escalationLevel: 0, breaches: [] })
 
       await advance(pump, 4 * M + 50_000 - since())
       expect((await getWo(woId)).breaches).toEqual([])
@@ -149,9 +151,11 @@ describe('an escalation notice must itself be acknowledged (DOMAIN.md §6, OUR)'
     await advance(null, 15 * M - 1000)
     expect(escalationsOf('mgr', woId)).toHaveLength(0)
     await advance(null, 1000)
-    const wo = await getWo(woId)
-    expect(wo.escalationLevel).toBe(2)
-    expect(wo.history?.at(-1)).toMatchObject({ action: 'escalate', note: expect.stringContaining('not acknowledged') })
+    // The timer's chain reads and writes the database: on PostgreSQL it finishes after advance() returns.
+    const wo = await waitFor('escalated to L1', async () => { const w = await getWo(woId); return w.escalationLevel === 2 ? w : null })
+    // The arrival deadline falls due at the same minute; the two entries may come in either order.
+    expect(wo.history?.filter((h) => h.action === 'escalate').at(-1)).toMatchObject({ action: 'escalate', note: expect.stringContaining('not acknowledged') })
+    await waitFor('the L1 notice', () => escalationsOf('mgr', woId).length > 0)
     expect(escalationsOf('mgr', woId)).toHaveLength(1)
     expect((await act(woId, 'cancel', tk('sup'), { reason: 'test done' })).status).toBe(200)
   })

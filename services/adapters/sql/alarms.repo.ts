@@ -1,17 +1,22 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../../core/errors.js'
 import type { Alarm } from '../../core/model.js'
-import type { AlarmRepo } from '../../core/ports.js'
+import type { AlarmRepo, AlarmTarget } from '../../core/ports.js'
 import { fromAlarmRow, fromHistoryRow, toAlarmRow, toHistoryRow } from './alarm-row.js'
 import { createAlarmReportQueries } from './alarm-report.queries.js'
-import { decodeCursor, fromJson, pageLimit, siteScope, toJson, toPage } from './codec.js'
-import { constraintViolation } from './dialect.js'
+import { decodeCursor, pageLimit, siteScope, toPage } from './codec.js'
+import { constraintViolation, lockingRead, type DialectName } from './dialect.js'
 import type { Database } from './schema.js'
 
 // A conflicting open alarm can close between our INSERT and our read; then we simply try again.
 const INSERT_ATTEMPTS = 3
 
-export function createAlarmRepo(db: Kysely<Database>): AlarmRepo {
+function selectTarget(trx: Kysely<Database>, target: AlarmTarget) {
+  const q = trx.selectFrom('alarms').selectAll()
+  return 'id' in target ? q.where('id', '=', target.id) : q.where('device_id', '=', target.deviceId).where('rule_id', '=', target.ruleId).where('state', '<>', 'normal')
+}
+
+export function createAlarmRepo(db: Kysely<Database>, dialect: DialectName): AlarmRepo {
   const findOpen = async (deviceId: string, ruleId: string): Promise<Alarm | undefined> => {
     const r = await db
       .selectFrom('alarms')
@@ -59,27 +64,22 @@ export function createAlarmRepo(db: Kysely<Database>): AlarmRepo {
       }
       throw new AppError('DEPENDENCY_DOWN', `could not insert alarm ${alarm.ruleId} on ${alarm.deviceId}`)
     },
-    async update(alarm, entry) {
-      const { id, work_order_ids: _given, ...rest } = toAlarmRow(alarm)
+    async change(target, step) {
       try {
         return await db.transaction().execute(async (trx) => {
-          // The row update comes first so PostgreSQL holds the row lock while the links are merged.
-          const r = await trx.updateTable('alarms').set(rest).where('id', '=', id).executeTakeFirst()
-          if (Number(r.numUpdatedRows) === 0) throw new AppError('ALARM_NOT_FOUND', `alarm ${id} does not exist`)
-          // Work orders link themselves to an alarm on their own (WorkOrderRepo.linkAlarm) and links
-          // are never removed: merge instead of overwriting, so a link made meanwhile survives.
-          const stored = await trx.selectFrom('alarms').select('work_order_ids').where('id', '=', id).executeTakeFirstOrThrow()
-          const current = fromJson<string[]>(stored.work_order_ids, [])
-          const merged = [...current, ...alarm.workOrderIds.filter((w) => !current.includes(w))]
-          if (merged.length !== current.length) await trx.updateTable('alarms').set({ work_order_ids: toJson(merged) }).where('id', '=', id).execute()
-          await trx.insertInto('alarm_history').values(toHistoryRow(id, entry)).execute()
-          return fromAlarmRow({ id, ...rest, work_order_ids: toJson(merged) })
+          const found = await lockingRead(selectTarget(trx, target), dialect).executeTakeFirst()
+          if (!found) return undefined
+          const current = fromAlarmRow(found)
+          const next = step(current)
+          if (next === null) return { value: current, changed: false }
+          const { id, ...rest } = toAlarmRow(next.alarm)
+          // The row was read under the lock, so its links are the newest; `step` keeps them.
+          await trx.updateTable('alarms').set(rest).where('id', '=', id).execute()
+          await trx.insertInto('alarm_history').values(toHistoryRow(id, next.entry)).execute()
+          return { value: next.alarm, changed: true }
         })
       } catch (err) {
-        // Re-opening an alarm while another one of the same (device, rule) is open.
-        if (constraintViolation(err) === 'unique') {
-          throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', `another alarm of ${alarm.ruleId} on ${alarm.deviceId} is open`)
-        }
+        if (constraintViolation(err) === 'unique') throw new AppError('ALARM_TRANSITION_NOT_ALLOWED', 'another alarm of the same device and rule is open')
         throw err
       }
     },

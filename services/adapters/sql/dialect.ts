@@ -25,6 +25,16 @@ export function constraintViolation(err: unknown): 'unique' | 'foreign-key' | nu
   return null
 }
 
+/**
+ * A read-modify-write in a transaction reads its row with this: SELECT … FOR UPDATE on PostgreSQL,
+ * so another process changing the same row waits until this transaction ends and then reads what
+ * it wrote. SQLite has no row locks and needs none here: a transaction holds Vigil's only
+ * connection to the file, and a second process writing the same file is not a supported set-up.
+ */
+export function lockingRead<Q extends { forUpdate(): Q }>(q: Q, dialect: DialectName): Q {
+  return dialect === 'postgres' ? q.forUpdate() : q
+}
+
 function openSqlite(dataDir: string): SqliteDatabase.Database {
   fs.mkdirSync(dataDir, { recursive: true })
   const sqlite = new SqliteDatabase(path.join(dataDir, 'vigil.db'))

@@ -32,9 +32,11 @@ export function createNotificationRepo(db: Kysely<Database>): NotificationRepo {
       await db.updateTable('notifications').set({ acked_at: at, acked_by: by }).where('id', '=', id).where('acked_at', 'is', null).execute()
       return get(id)
     },
-    async markSent(id, at) {
-      await db.updateTable('notifications').set((eb) => ({ at, sent_count: eb('sent_count', '+', 1) })).where('id', '=', id).execute()
-      return get(id)
+    async markSent(id, at, previousAt) {
+      // Conditional, so it is atomic across processes without a lock.
+      const r = await db.updateTable('notifications').set((eb) => ({ at, sent_count: eb('sent_count', '+', 1) }))
+        .where('id', '=', id).where('at', '=', previousAt).where('acked_at', 'is', null).executeTakeFirst()
+      return Number(r.numUpdatedRows) === 1 ? get(id) : undefined
     },
     async listUnacked() {
       return (await db.selectFrom('notifications').selectAll().where('acked_at', 'is', null).orderBy('created_at').execute()).map(toNotification)

@@ -27,8 +27,9 @@ export function createShiftRepo(db: Kysely<Database>): ShiftRepo {
     async end(username, at) {
       const open = await current(username)
       if (!open) return undefined
-      await db.updateTable('shifts').set({ ended_at: at, open_username: null }).where('id', '=', open.id).execute()
-      return { ...open, endedAt: at }
+      // Conditional: of two ends at once (two API processes), only the first records its time.
+      const r = await db.updateTable('shifts').set({ ended_at: at, open_username: null }).where('id', '=', open.id).where('open_username', '=', username).executeTakeFirst()
+      return Number(r.numUpdatedRows) === 1 ? { ...open, endedAt: at } : undefined
     },
     async listOpen() {
       const rows = await db.selectFrom('shifts').selectAll().where('open_username', 'is not', null).orderBy('started_at').execute()

@@ -7,7 +7,7 @@ import type { WorkOrder } from '../../core/work-orders/work-order.js'
 import { WORKLOAD_STATUSES } from '../../core/work-orders/work-order.js'
 import { fromAlarmRow } from './alarm-row.js'
 import { decodeCursor, fromJson, pageLimit, siteScope, toJson, toPage } from './codec.js'
-import { constraintViolation } from './dialect.js'
+import { constraintViolation, lockingRead, type DialectName } from './dialect.js'
 import type { Database } from './schema.js'
 import {
   fromAttachmentRow, fromWoHistoryRow, fromWorkOrderRow, openKeyOf, toAttachmentRow, toWoHistoryRow, toWorkOrderRow,
@@ -16,8 +16,10 @@ import {
 // A conflicting open work order can close between our INSERT and our read; then we try again.
 const INSERT_ATTEMPTS = 3
 
-async function linkAlarmIn(trx: Kysely<Database> | Transaction<Database>, alarmId: string, workOrderId: string): Promise<Alarm | undefined> {
-  const row = await trx.selectFrom('alarms').selectAll().where('id', '=', alarmId).executeTakeFirst()
+// The alarm row is locked from the read to the write: a link made by another process meanwhile
+// (or the alarm service saving the row) is read, not overwritten.
+async function linkAlarmIn(trx: Transaction<Database>, dialect: DialectName, alarmId: string, workOrderId: string): Promise<Alarm | undefined> {
+  const row = await lockingRead(trx.selectFrom('alarms').selectAll().where('id', '=', alarmId), dialect).executeTakeFirst()
   if (!row) return undefined
   const ids = fromJson<string[]>(row.work_order_ids, [])
   if (ids.includes(workOrderId)) return fromAlarmRow(row)
@@ -26,10 +28,10 @@ async function linkAlarmIn(trx: Kysely<Database> | Transaction<Database>, alarmI
   return fromAlarmRow(next)
 }
 
-export function createWorkOrderRepo(db: Kysely<Database>): WorkOrderRepo {
-  async function withAttachments(items: WorkOrder[]): Promise<WorkOrder[]> {
+export function createWorkOrderRepo(db: Kysely<Database>, dialect: DialectName): WorkOrderRepo {
+  async function withAttachments(items: WorkOrder[], q: Kysely<Database> = db): Promise<WorkOrder[]> {
     if (items.length === 0) return items
-    const rows = await db.selectFrom('work_order_attachments').selectAll().where('work_order_id', 'in', items.map((w) => w.id)).orderBy('uploaded_at').orderBy('id').execute()
+    const rows = await q.selectFrom('work_order_attachments').selectAll().where('work_order_id', 'in', items.map((w) => w.id)).orderBy('uploaded_at').orderBy('id').execute()
     const byWo = new Map<string, WorkOrder['attachments']>()
     for (const r of rows) {
       const { path: _path, ...a } = fromAttachmentRow(r)
@@ -67,7 +69,7 @@ export function createWorkOrderRepo(db: Kysely<Database>): WorkOrderRepo {
           const inserted = await trx.insertInto('work_orders').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst()
           if (inserted === undefined) return false
           await trx.insertInto('work_order_history').values(toWoHistoryRow(wo.id, entry)).execute()
-          if (wo.alarmId !== null) await linkAlarmIn(trx, wo.alarmId, wo.id)
+          if (wo.alarmId !== null) await linkAlarmIn(trx, dialect, wo.alarmId, wo.id)
           return true
         })
         if (created) return { workOrder: { ...fromWorkOrderRow(row), attachments: [] }, created: true }
@@ -79,21 +81,25 @@ export function createWorkOrderRepo(db: Kysely<Database>): WorkOrderRepo {
       }
       throw new AppError('DEPENDENCY_DOWN', `could not insert work order ${wo.id}`)
     },
-    async update(wo, entries) {
-      const { id, ...rest } = toWorkOrderRow(wo)
+    async change(id, step) {
       try {
-        await db.transaction().execute(async (trx) => {
-          const r = await trx.updateTable('work_orders').set(rest).where('id', '=', id).executeTakeFirst()
-          if (Number(r.numUpdatedRows) === 0) throw new AppError('WORK_ORDER_NOT_FOUND', `work order ${id} does not exist`)
-          if (entries.length) await trx.insertInto('work_order_history').values(entries.map((e) => toWoHistoryRow(id, e))).execute()
+        return await db.transaction().execute(async (trx) => {
+          const found = await lockingRead(trx.selectFrom('work_orders').selectAll().where('id', '=', id), dialect).executeTakeFirst()
+          if (!found) return undefined
+          const [current] = await withAttachments([fromWorkOrderRow(found)], trx)
+          if (!current) return undefined
+          const next = step(current)
+          if (next === null) return { value: current, changed: false }
+          const { id: _id, ...rest } = toWorkOrderRow(next.workOrder)
+          await trx.updateTable('work_orders').set(rest).where('id', '=', id).execute()
+          if (next.entries.length) await trx.insertInto('work_order_history').values(next.entries.map((e) => toWoHistoryRow(id, e))).execute()
+          const { history: _h, ...plain } = next.workOrder
+          return { value: { ...plain, attachments: current.attachments }, changed: true }
         })
       } catch (err) {
-        // Reopening one while another of the same (device, rule, skill) is open.
-        if (constraintViolation(err) === 'unique') throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', `another work order for ${wo.deviceId} ${wo.ruleId} ${wo.skill} is open`)
+        if (constraintViolation(err) === 'unique') throw new AppError('WORK_ORDER_TRANSITION_NOT_ALLOWED', `another work order of the same device, rule and skill is open`)
         throw err
       }
-      const { history: _h, ...plain } = wo
-      return plain
     },
     async list(filter, page) {
       const limit = pageLimit(page)
@@ -137,7 +143,7 @@ export function createWorkOrderRepo(db: Kysely<Database>): WorkOrderRepo {
       if (filter.siteId !== undefined) q = q.where('site_id', '=', filter.siteId)
       return (await q.orderBy('created_at').execute()).map(fromWorkOrderRow)
     },
-    linkAlarm: (alarmId, workOrderId) => db.transaction().execute((trx) => linkAlarmIn(trx, alarmId, workOrderId)),
+    linkAlarm: (alarmId, workOrderId) => db.transaction().execute((trx) => linkAlarmIn(trx, dialect, alarmId, workOrderId)),
     async addAttachment(a) {
       await db.insertInto('work_order_attachments').values(toAttachmentRow(a)).execute()
       const { path: _path, ...rest } = a
