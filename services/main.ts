@@ -43,6 +43,8 @@ import { createEmergencyService, type EmergencyService } from './emergencies/eme
 import { createHandoverService } from './handover/handover.service.js'
 import { createDutyServices, type DutyServices } from './handover/duty-services.js'
 import { createWebhookNotifier, type WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
+import { createFloorPlanService } from './floor-plans/floor-plan.service.js'
+import { createAttachmentFiles } from './adapters/files/attachment-files.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -177,7 +179,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     requestContext,
     https: tlsMaterial,
     config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, jwtSecret: key.toString('hex'),
+    emergencies, duty, floorPlans: createFloorPlanService({ repos, clock, files: createAttachmentFiles(config.dataDir, 'floor-plans') }), jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),
