@@ -5,8 +5,10 @@
 // To add an area: write `messages/<area>.ts` with defineMessages, and list it in CATALOGS below.
 import { LOCALES, interpolate, type Catalog, type Locale } from './define.js'
 import { common } from './messages/common.js'
+import { deviceDetail } from './messages/device-detail.js'
+import { floorPlans } from './messages/floor-plans.js'
 
-const CATALOGS = [common] as const
+const CATALOGS = [common, deviceDetail, floorPlans] as const
 
 type KeysOf<C> = C extends Catalog<infer E> ? keyof E & string : never
 export type MessageKey = KeysOf<(typeof CATALOGS)[number]>
