@@ -179,7 +179,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     requestContext,
     https: tlsMaterial,
     config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, floorPlans: createFloorPlanService({ repos, clock, files: createAttachmentFiles(config.dataDir, 'floor-plans') }), jwtSecret: key.toString('hex'),
+    emergencies, duty, floorPlans: createFloorPlanService({ repos, clock, events, files: createAttachmentFiles(config.dataDir, 'floor-plans') }), jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),

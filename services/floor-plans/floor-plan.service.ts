@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { ReadStream } from 'node:fs'
 import type { AttachmentFiles } from '../adapters/files/attachment-files.js'
 import type { Clock } from '../core/clock.js'
+import type { EventBus } from '../core/events.js'
 import { AppError } from '../core/errors.js'
 import {
   floorKeyText, MAX_PLAN_BYTES, PLAN_IMAGE_TYPES, positionProblems, sniffPlanImage,
@@ -24,8 +25,10 @@ export interface FloorPlanService {
 /** The public object: where the file lies is Vigil's business. */
 const publicPlan = ({ path: _path, ...plan }: StoredFloorPlan): FloorPlan => plan
 
-export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFiles; clock: Pick<Clock, 'now'> }): FloorPlanService {
-  const { repos, files, clock } = deps
+export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFiles; clock: Pick<Clock, 'now'>; events: EventBus }): FloorPlanService {
+  const { repos, files, clock, events } = deps
+  // Announced after the commit, so every wall showing the site redraws the floor (socket.io `floorplan`).
+  const announce = (key: FloorKey, plan: FloorPlan | null): void => events.emit('FloorPlanChanged', { siteId: key.siteId, building: key.building, floor: key.floor, plan })
   const iso = (): string => new Date(clock.now()).toISOString()
   const audit = (actor: string, action: string, key: FloorKey, before: unknown, after: unknown): Promise<void> =>
     repos.audit.append({ at: iso(), actor, action, target: `floor-plan:${floorKeyText(key)}`, address: null, before, after })
@@ -60,6 +63,7 @@ export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFi
       const plan = await repos.floorPlans.putImage(stored)
       if (before && before.path !== plan.path) await files.remove(before.path)
       await audit(actor, 'floor-plan.upload', key, before ? publicPlan(before) : null, publicPlan(plan))
+      announce(key, publicPlan(plan))
       return publicPlan(plan)
     },
 
@@ -82,6 +86,7 @@ export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFi
       const plan = await repos.floorPlans.setPositions(key, positions.map(({ deviceId, x, y }) => ({ deviceId, x, y })), iso())
       if (!plan) throw new AppError('FLOOR_PLAN_NOT_FOUND', `no floor plan for building ${key.building} floor ${key.floor} of site ${key.siteId}`)
       await audit(actor, 'floor-plan.positions', key, before.positions, plan.positions)
+      announce(key, publicPlan(plan))
       return publicPlan(plan)
     },
 
@@ -90,6 +95,7 @@ export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFi
       await repos.floorPlans.delete(key)
       await files.remove(plan.path)
       await audit(actor, 'floor-plan.delete', key, publicPlan(plan), null)
+      announce(key, null)
     },
   }
 }

@@ -115,6 +115,10 @@ describe('floor plans', () => {
     expect(active).toBeGreaterThan(0)
     await expect.poll(() => page.locator(`[data-testid=plan-floor][data-floor="${BUILDING}/3"] .count`).textContent()).toBe(String(active))
     await screenshot(page, 'floor-plan.png')
+    // Acknowledged in the alarm list: the marker keeps its colour and stops pulsing.
+    await page.locator('[data-testid=active-list] [data-testid=alarm][data-rule="AC-01"]').getByRole('button', { name: 'Acknowledge' }).click()
+    await expect.poll(() => marker('AC-P-1').getAttribute('data-flashing')).toBe('false')
+    expect(await marker('AC-P-1').getAttribute('data-status')).not.toBe('normal')
   })
 
   it("follows the alarm's link from the list to the device's spot on the plan", async () => {
@@ -126,6 +130,15 @@ describe('floor plans', () => {
     expect(page.url()).toContain(`#/plans/${SITE}/${encodeURIComponent(BUILDING)}/3/AC-P-1`)
     await expect.poll(() => marker('AC-P-1').getAttribute('class')).toContain('focus')
     expect(await page.getByTestId('pane-floor-plans-tab').getAttribute('aria-current')).toBe('page')
+  })
+  it("shows another admin's new plan at once, over the live connection", async () => {
+    const floor1 = page.locator(`[data-testid=plan-floor][data-floor="${BUILDING}/1"]`)
+    expect(await floor1.textContent()).toContain('No plan')
+    const res = await fetch(`${v.http}/api/v1/sites/${SITE}/buildings/${encodeURIComponent(BUILDING)}/floors/1/plan`, {
+      method: 'PUT', headers: { 'content-type': 'image/png', authorization: `Bearer ${admin}` }, body: floorPlanPng(600, 400),
+    })
+    expect(res.status).toBe(200)
+    await expect.poll(() => floor1.textContent()).not.toContain('No plan')
   })
 })
 

@@ -2,6 +2,7 @@
 // devices, replace, delete; who may do it; what is refused and with which error.
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
+import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { userToken } from '../helpers/api-users.js'
 import { ensureSite, registerDevice } from '../helpers/devices.js'
@@ -146,6 +147,22 @@ describe('floor plans', () => {
     const actions = audit.json.items.filter((e: { target: string }) => e.target.startsWith('floor-plan:FP1/')).map((e: { action: string }) => e.action)
     expect(actions).toEqual(expect.arrayContaining(['floor-plan.upload', 'floor-plan.positions', 'floor-plan.delete']))
     expect(JSON.stringify(audit.json.items)).not.toContain('IHDR')
+  })
+
+  it('tells the screens of the site over socket.io when a plan changes or goes', async () => {
+    const s = io(v.http, { auth: { token: operator }, transports: ['websocket'], reconnection: false, forceNew: true })
+    try {
+      await s.timeout(5000).emitWithAck('subscribe', { siteIds: ['FP1'] })
+      const seen: { floor: number; plan: { positions: unknown[] } | null }[] = []
+      s.on('floorplan', (e) => seen.push(e))
+      await upload(plan('FP1', BUILDING, 7), pngBytes(10, 10), 'image/png')
+      await call('PUT', `${plan('FP1', BUILDING, 7)}/positions`, { positions: [{ deviceId: 'fp-door-2', x: 0.5, y: 0.5 }] })
+      await call('DELETE', plan('FP1', BUILDING, 7))
+      await expect.poll(() => seen.length).toBe(3)
+      expect(seen.map((e) => [e.floor, e.plan === null ? null : e.plan.positions.length])).toEqual([[7, 0], [7, 1], [7, null]])
+    } finally {
+      s.disconnect()
+    }
   })
 
   it('is described in the OpenAPI document', async () => {

@@ -3,6 +3,7 @@
 // changed by dragging, saved in one request.
 import { SvelteMap } from 'svelte/reactivity'
 import { floorPlansApi, type FloorPlan, type FloorPlanPosition } from '../api/floor-plans-api.js'
+import type { FloorPlanChange } from '../api/types.js'
 import { sameFloor, samePositions, type FloorRef } from '../floor-plan-view.js'
 
 const planKey = (f: FloorRef): string => `${f.siteId}\u0000${f.building}\u0000${f.floor}`
@@ -34,6 +35,12 @@ export class FloorPlanBoard {
     } catch (err) {
       this.onError(err)
     }
+  }
+
+  /** Another screen's (or this one's) change, from the socket: the floor is redrawn, an edit there kept. */
+  apply(change: FloorPlanChange): void {
+    if (change.plan) return this.#replace(change.plan)
+    this.plans = this.plans.filter((p) => !sameFloor(p, change))
   }
 
   planOf(floor: FloorRef): FloorPlan | undefined {

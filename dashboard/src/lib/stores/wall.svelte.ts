@@ -17,6 +17,7 @@ import { EmergencyBoard } from './emergencies.svelte.js'
 import { WorkOrderDesk } from './work-orders.svelte.js'
 import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
+import { FloorPlanBoard } from './floor-plans.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -32,6 +33,8 @@ export class Wall {
   desk: AlarmDesk
   workOrders: WorkOrderDesk
   emergencies: EmergencyBoard
+  /** Floor plans of the shown sites (issue #6 item 8), reloaded on every (re)connect, then kept by `floorplan` events. */
+  floorPlans: FloorPlanBoard
   connection = new Connection()
   sites = $state<Site[]>([])
   /** A site id, or ALL_SITES. */
@@ -52,6 +55,7 @@ export class Wall {
     this.desk = new AlarmDesk(session, this.alarms, (err) => this.handleError(err))
     this.workOrders = new WorkOrderDesk(() => session.token, (err) => this.handleError(err))
     this.emergencies = new EmergencyBoard(() => session.token, (err) => this.handleError(err))
+    this.floorPlans = new FloorPlanBoard(() => session.token, (err) => this.handleError(err))
   }
 
   /** Starts (or restarts, for another site) the display. `wanted` comes from the URL. */
@@ -149,6 +153,7 @@ export class Wall {
       onAccess: (e: AccessEvent) => this.access.push([accessEventEntry(e)]),
       onWorkOrder: (wo) => this.workOrders.upsert(wo),
       onEmergency: (em) => this.emergencies.upsert(em),
+      onFloorPlan: (change) => this.floorPlans.apply(change),
     })
   }
 
@@ -160,6 +165,7 @@ export class Wall {
       const [emergencies] = await Promise.all([
         dutyApi.emergencies(token, filter).catch((err: unknown) => (this.handleError(err), null)),
         this.workOrders.load({ siteId: filter }),
+        this.floorPlans.load(this.#subscribedSites()),
       ])
       if (gen !== this.#generation) return
       if (emergencies) this.emergencies.replace(emergencies)
