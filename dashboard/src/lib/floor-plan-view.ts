@@ -12,13 +12,15 @@ export interface FloorRef {
 /** A bare building code ("A", "B2") reads better with its noun ("Building A", "A 栋"); a name ("Tower P") as it is. */
 export const isBuildingCode = (building: string): boolean => /^[A-Za-z0-9-]{1,3}$/.test(building)
 
+export const floorKey = (f: FloorRef): string => `${f.siteId}\u0000${f.building}\u0000${f.floor}`
+
 export const sameFloor = (a: FloorRef, b: FloorRef): boolean => a.siteId === b.siteId && a.building === b.building && a.floor === b.floor
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
 
 /** Every floor that has devices or a plan, by site, building (natural order), then floor from the top down. */
 export function floorsOf(devices: Iterable<Device>, plans: readonly FloorPlan[]): (FloorRef & { devices: number; hasPlan: boolean })[] {
   const out = new Map<string, FloorRef & { devices: number; hasPlan: boolean }>()
-  const key = (f: FloorRef) => `${f.siteId}\u0000${f.building}\u0000${f.floor}`
+  const key = floorKey
   for (const d of devices) {
     if (!d.location) continue
     const ref = { siteId: d.siteId, building: d.location.building, floor: d.location.floor }

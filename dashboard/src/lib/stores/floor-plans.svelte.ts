@@ -4,12 +4,16 @@
 import { SvelteMap } from 'svelte/reactivity'
 import { floorPlansApi, type FloorPlan, type FloorPlanPosition } from '../api/floor-plans-api.js'
 import type { FloorPlanChange } from '../api/types.js'
-import { sameFloor, samePositions, type FloorRef } from '../floor-plan-view.js'
-
-const planKey = (f: FloorRef): string => `${f.siteId}\u0000${f.building}\u0000${f.floor}`
+import { floorKey as planKey, sameFloor, samePositions, type FloorRef } from '../floor-plan-view.js'
 
 export class FloorPlanBoard {
   plans = $state<FloorPlan[]>([])
+  /** The plans each device is placed on: every alarm row asks, so it is one lookup, not a scan. */
+  byDevice = $derived.by(() => {
+    const out = new Map<string, FloorPlan[]>()
+    for (const plan of this.plans) for (const p of plan.positions) out.set(p.deviceId, [...(out.get(p.deviceId) ?? []), plan])
+    return out
+  })
   loaded = $state(false)
   /** Blob URLs of plan images, by floor; revoked when the plan changes or the board stops. */
   images = new SvelteMap<string, string>()
