@@ -66,8 +66,8 @@ export const floorPlanRoutes: FastifyPluginAsyncTypebox<RouteOpts & { floorPlans
     schema: {
       tags: ['floor plans'],
       summary: `Upload or replace the plan image: the raw bytes as the body, Content-Type ${PLAN_IMAGE_TYPES.join(', ')}, at most ${MAX_PLAN_BYTES / 1024 / 1024} MiB; SVG is refused. Placed devices stay where they are.`,
-      // Documented per media type; no `type`, so validation lets the parsed bytes (a Buffer) through.
-      body: { content: Object.fromEntries(PLAN_IMAGE_TYPES.map((t) => [t, { schema: { format: 'binary', description: 'the image bytes' } }])) },
+      // Documented per media type; no `type` (nor `format`, which needs one), so the parsed bytes (a Buffer) pass validation.
+      body: { content: Object.fromEntries(PLAN_IMAGE_TYPES.map((t) => [t, { schema: { description: 'the image bytes' } }])) },
       params: FloorParams, response: { 200: FloorPlan, ...errorResponses(400, 401, 403, 404, 413, 415) },
     },
   }, async (req) => {
