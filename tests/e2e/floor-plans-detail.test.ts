@@ -163,7 +163,7 @@ describe('device detail', () => {
 
   it('switches the range and links to the device on the plan', async () => {
     await page.getByTestId('history-range-1h').click()
-    await expect.poll(() => page.getByTestId('device-history').textContent()).toMatch(/No data in this range|30s/)
+    await expect.poll(() => page.getByTestId('device-history').textContent()).toMatch(/No data in this range|One reading in this range|30s/)
     await page.getByTestId('history-range-7d').click()
     await expect.poll(() => page.locator('[data-testid=device-history] .meta').textContent()).toContain('30m')
     await page.getByTestId('detail-plan-link').click()
@@ -171,13 +171,31 @@ describe('device detail', () => {
     await expect.poll(() => marker('EL-P-1').getAttribute('class')).toContain('focus')
   })
 
-  it("opens a door's detail from its alarm and lists the alarm there, and a deep link works on reload", async () => {
-    await page.goto(`${v.http}/?site=${SITE}#/devices/AC-P-1`)
+  it("opens a door's detail from its alarm and lists the alarm there, and the link survives a reload", async () => {
+    await page.goto(`${v.http}/?site=${SITE}`)
+    await page.locator('[data-testid=active-list] [data-testid=alarm][data-rule="AC-01"]').getByTestId('alarm-detail-link').click()
+    await page.getByTestId('device-detail').waitFor()
+    expect(await page.getByTestId('device-detail').getAttribute('data-device-id')).toBe('AC-P-1')
+    await page.reload()
     await page.getByTestId('device-detail').waitFor()
     // The forced door's alarm, and any that followed it (AC-02 once it has stood open long enough).
     await expect.poll(() => page.getByTestId('device-alarms').textContent()).toContain('AC-01')
     const listed = await page.locator('[data-testid=device-alarms] [data-alarm-id]').count()
     expect(listed).toBe((await v.api('GET', '/api/v1/alarms?state=all&deviceId=AC-P-1', { token: admin })).json.items.length)
     expect(browser.errors.filter((e) => !e.includes('favicon'))).toEqual([])
+  })
+
+  it('speaks the chosen language: Simplified, then Traditional Chinese', async () => {
+    for (const [locale, ledger, plans] of [['zh-CN', '设备台账', '楼层平面图'], ['zh-TW', '設備台帳', '樓層平面圖']] as const) {
+      await page.evaluate((l) => localStorage.setItem('vigil.locale', l), locale)
+      await page.goto(`${v.http}/?site=${SITE}#/devices/EL-P-1`)
+      // The locale is read when the page loads; a hash change alone does not reload it.
+      await page.reload()
+      await page.getByTestId('device-detail').waitFor()
+      expect(await page.getByTestId('device-ledger').textContent()).toContain(ledger)
+      expect(await page.getByTestId('pane-floor-plans-tab').textContent()).toContain(plans)
+    }
+    await screenshot(page, 'device-detail-zh-TW.png')
+    await page.evaluate(() => localStorage.removeItem('vigil.locale'))
   })
 })
