@@ -44,6 +44,8 @@ beforeAll(async () => {
   admin = await v.login()
   await ensureSite(v, admin, SITE)
   for (const d of FLEET) devices.set(d.id, await addDevice(v, admin, SITE, d))
+  await ensureSite(v, admin, 'PL2')
+  devices.set('AC-Q-1', await addDevice(v, admin, 'PL2', { id: 'AC-Q-1', type: 'access-door', name: 'Garage gate', building: 'Q', floor: -1 }))
   // A day of the lift's history, stamped by the device: a load that climbs in the morning rush.
   const now = Date.now()
   for (let h = 23; h >= 1; h--) {
@@ -183,6 +185,13 @@ describe('device detail', () => {
     const listed = await page.locator('[data-testid=device-alarms] [data-alarm-id]').count()
     expect(listed).toBe((await v.api('GET', '/api/v1/alarms?state=all&deviceId=AC-P-1', { token: admin })).json.items.length)
     expect(browser.errors.filter((e) => !e.includes('favicon'))).toEqual([])
+  })
+
+  it("switches the wall to the device's site when a link points to another site", async () => {
+    await page.goto(`${v.http}/?site=${SITE}#/devices/AC-Q-1`)
+    await expect.poll(() => page.getByTestId('device-detail').getAttribute('data-device-id'), { timeout: 10_000 }).toBe('AC-Q-1')
+    await expect.poll(() => page.locator('[data-testid=device-detail] h2').textContent()).toContain('Garage gate')
+    expect(new URL(page.url()).searchParams.get('site')).toBe('PL2')
   })
 
   it('speaks the chosen language: Simplified, then Traditional Chinese', async () => {
