@@ -89,7 +89,7 @@ export class FloorPlanBoard {
     })
   }
 
-  /** Starts placing; positions of devices deleted since are dropped (the API would refuse them). */
+  /** Starts placing; positions of devices deleted or moved away since are dropped (the API would refuse them). */
   edit(plan: FloorPlan, exists: (deviceId: string) => boolean): void {
     this.draft = { floor: { siteId: plan.siteId, building: plan.building, floor: plan.floor }, positions: plan.positions.filter((p) => exists(p.deviceId)) }
     this.error = null
