@@ -196,7 +196,7 @@ describe('device detail', () => {
 
   it('speaks the chosen language: Simplified, then Traditional Chinese', async () => {
     for (const [locale, ledger, plans] of [['zh-CN', '设备台账', '楼层平面图'], ['zh-TW', '設備台帳', '樓層平面圖']] as const) {
-      await page.evaluate((l) => localStorage.setItem('vigil.locale', l), locale)
+      await page.evaluate(`localStorage.setItem('vigil.locale', '${locale}')`)
       await page.goto(`${v.http}/?site=${SITE}#/devices/EL-P-1`)
       // The locale is read when the page loads; a hash change alone does not reload it.
       await page.reload()
@@ -205,6 +205,6 @@ describe('device detail', () => {
       expect(await page.getByTestId('pane-floor-plans-tab').textContent()).toContain(plans)
     }
     await screenshot(page, 'device-detail-zh-TW.png')
-    await page.evaluate(() => localStorage.removeItem('vigil.locale'))
+    await page.evaluate(`localStorage.removeItem('vigil.locale')`)
   })
 })
