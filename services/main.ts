@@ -153,6 +153,11 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   })
   const userService = createUserService({ repos, clock, logger })
   const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
+  const floorPlans = createFloorPlanService({ repos, clock, events, files: createAttachmentFiles(config.dataDir, 'floor-plans') })
+  // A deleted device leaves the floor plans it was placed on (issue #6 item 8).
+  events.on('DeviceRegistryChanged', (e) => {
+    if (e.deleted) floorPlans.forgetDevice(e.siteId, e.deviceId).catch((err: unknown) => logger.error({ err, deviceId: e.deviceId }, 'floor plan cleanup failed'))
+  })
 
   await liveState.start()
   // Shelving expiries, chattering flags and flood windows come back before the rules run again.
@@ -179,7 +184,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     requestContext,
     https: tlsMaterial,
     config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, floorPlans: createFloorPlanService({ repos, clock, events, files: createAttachmentFiles(config.dataDir, 'floor-plans') }), jwtSecret: key.toString('hex'),
+    emergencies, duty, floorPlans, jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),

@@ -20,6 +20,8 @@ export interface FloorPlanService {
   openImage(key: FloorKey): Promise<{ plan: FloorPlan; stream: ReadStream }>
   setPositions(key: FloorKey, positions: DevicePosition[], actor: string): Promise<FloorPlan>
   delete(key: FloorKey, actor: string): Promise<void>
+  /** A deleted device leaves every plan of its site. */
+  forgetDevice(siteId: string, deviceId: string): Promise<void>
 }
 
 /** The public object: where the file lies is Vigil's business. */
@@ -96,6 +98,14 @@ export function createFloorPlanService(deps: { repos: Repos; files: AttachmentFi
       await files.remove(plan.path)
       await audit(actor, 'floor-plan.delete', key, publicPlan(plan), null)
       announce(key, null)
+    },
+
+    async forgetDevice(siteId, deviceId) {
+      for (const plan of await repos.floorPlans.list(siteId)) {
+        if (!plan.positions.some((p) => p.deviceId === deviceId)) continue
+        const updated = await repos.floorPlans.setPositions(plan, plan.positions.filter((p) => p.deviceId !== deviceId), iso())
+        if (updated) announce(plan, publicPlan(updated))
+      }
     },
   }
 }

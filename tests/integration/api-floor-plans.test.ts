@@ -165,6 +165,13 @@ describe('floor plans', () => {
     }
   })
 
+  it('takes a deleted device off every plan it was placed on', async () => {
+    await upload(plan('FP1', BUILDING, 8), pngBytes(10, 10), 'image/png')
+    await call('PUT', `${plan('FP1', BUILDING, 8)}/positions`, { positions: [{ deviceId: 'fp-door-2', x: 0.5, y: 0.5 }, { deviceId: 'fp-lift', x: 0.2, y: 0.2 }] })
+    expect((await call('DELETE', '/api/v1/devices/fp-door-2')).status).toBe(204)
+    await expect.poll(async () => (await call('GET', plan('FP1', BUILDING, 8))).json.positions.map((p: { deviceId: string }) => p.deviceId)).toEqual(['fp-lift'])
+  })
+
   it('is described in the OpenAPI document', async () => {
     const doc = (await v.api('GET', '/api/v1/openapi.json')).json
     const p = doc.paths['/api/v1/sites/{siteId}/buildings/{building}/floors/{floor}/plan']
