@@ -102,6 +102,29 @@ describe('floor plans', () => {
     expect(at['FD-P-1'].x).toBeCloseTo(0.6, 1)
     expect(at['FD-P-1'].y).toBeCloseTo(0.48, 1)
     expect(await marker('AC-P-1').getAttribute('data-status')).toBe('normal')
+
+    // The keyboard path: a picked device goes to the middle with Enter, arrows move it, Delete takes it off.
+    await page.getByTestId('plan-edit').click()
+    await page.locator('[data-testid=place-device][data-device-id="AC-P-2"]').click()
+    await page.getByTestId('plan-stage').focus()
+    await page.keyboard.press('Enter')
+    await marker('AC-P-2').focus()
+    await page.keyboard.press('Shift+ArrowRight')
+    await page.keyboard.press('ArrowDown')
+    await marker('FD-P-1').focus()
+    await page.keyboard.press('Delete')
+    await marker('FD-P-1').waitFor({ state: 'detached' })
+    await page.getByTestId('plan-save').click()
+    await page.getByTestId('plan-edit').waitFor()
+    const after = (await v.api('GET', `/api/v1/sites/${SITE}/buildings/${encodeURIComponent(BUILDING)}/floors/3/plan`, { token: admin })).json.positions
+    expect(after.find((p: { deviceId: string }) => p.deviceId === 'AC-P-2')).toEqual({ deviceId: 'AC-P-2', x: 0.55, y: 0.51 })
+    expect(after.map((p: { deviceId: string }) => p.deviceId).sort()).toEqual(['AC-P-1', 'AC-P-2', 'EL-P-1'])
+    // Back to the layout the rest of the test expects.
+    await page.getByTestId('plan-edit').click()
+    await page.locator('[data-testid=place-device][data-device-id="FD-P-1"]').click()
+    await page.getByTestId('plan-stage').click({ position: { x: box.width * 0.6, y: box.height * 0.48 } })
+    await page.getByTestId('plan-save').click()
+    await page.getByTestId('plan-edit').waitFor()
   })
 
   it('shows an alarm raised over MQTT in place, pulsing until acknowledged', async () => {
