@@ -121,6 +121,7 @@ describe('floor plans', () => {
     expect(after.map((p: { deviceId: string }) => p.deviceId).sort()).toEqual(['AC-P-1', 'AC-P-2', 'EL-P-1'])
     // Back to the layout the rest of the test expects.
     await page.getByTestId('plan-edit').click()
+    await marker('AC-P-2').dragTo(stage, { targetPosition: { x: box.width * 0.14, y: box.height * 0.78 } })
     await page.locator('[data-testid=place-device][data-device-id="FD-P-1"]').click()
     await page.getByTestId('plan-stage').click({ position: { x: box.width * 0.6, y: box.height * 0.48 } })
     await page.getByTestId('plan-save').click()
