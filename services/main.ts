@@ -43,6 +43,8 @@ import { createEmergencyService, type EmergencyService } from './emergencies/eme
 import { createHandoverService } from './handover/handover.service.js'
 import { createDutyServices, type DutyServices } from './handover/duty-services.js'
 import { createWebhookNotifier, type WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
+import { createFloorPlanService } from './floor-plans/floor-plan.service.js'
+import { createAttachmentFiles } from './adapters/files/attachment-files.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -151,6 +153,11 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   })
   const userService = createUserService({ repos, clock, logger })
   const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
+  const floorPlans = createFloorPlanService({ repos, clock, events, files: createAttachmentFiles(config.dataDir, 'floor-plans') })
+  // A deleted device leaves the floor plans it was placed on (issue #6 item 8).
+  events.on('DeviceRegistryChanged', (e) => {
+    if (e.deleted) floorPlans.forgetDevice(e.siteId, e.deviceId).catch((err: unknown) => logger.error({ err, deviceId: e.deviceId }, 'floor plan cleanup failed'))
+  })
 
   await liveState.start()
   // Shelving expiries, chattering flags and flood windows come back before the rules run again.
@@ -177,7 +184,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
     requestContext,
     https: tlsMaterial,
     config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, jwtSecret: key.toString('hex'),
+    emergencies, duty, floorPlans, jwtSecret: key.toString('hex'),
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),

@@ -33,6 +33,10 @@ export interface ApiClient {
   rotateSecret(deviceId: string): Promise<string>
   /** True when the user was created, false when one of that name existed. */
   ensureUser(user: NewUser): Promise<boolean>
+  /** The floors of the site that have a plan (issue #6 item 8), as `building/floor`. */
+  floorsWithPlans(siteId: string): Promise<Set<string>>
+  /** Uploads a PNG plan for the floor and places devices on it (fractions of the image). */
+  putFloorPlan(at: { siteId: string; building: string; floor: number }, png: Uint8Array, positions: { deviceId: string; x: number; y: number }[]): Promise<void>
 }
 
 interface Creds {
@@ -46,11 +50,13 @@ export function createApiClient(apiUrl: string, creds: Creds): ApiClient {
 
   async function raw(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: unknown }> {
     const headers: Record<string, string> = {}
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    // An image travels as itself (floor plans); everything else as JSON.
+    const isImage = body instanceof Uint8Array
+    if (body !== undefined) headers['content-type'] = isImage ? 'image/png' : 'application/json'
     if (auth && token) headers.authorization = `Bearer ${token}`
     let res: Response
     try {
-      res = await fetch(`${base}/api/v1${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
+      res = await fetch(`${base}/api/v1${path}`, { method, headers, body: body === undefined ? null : isImage ? body : JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause
       throw new ApiError(`cannot reach the Vigil API at ${base}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, 0, 'UNREACHABLE', { cause: err })
@@ -126,6 +132,15 @@ export function createApiClient(apiUrl: string, creds: Creds): ApiClient {
         if (err instanceof ApiError && err.code === 'USER_EXISTS') return false
         throw err
       }
+    },
+    async floorsWithPlans(siteId) {
+      const page = await call<{ items: Array<{ building: string; floor: number }> }>('GET', `/sites/${encodeURIComponent(siteId)}/floor-plans`)
+      return new Set(page.items.map((p) => `${p.building}/${p.floor}`))
+    },
+    async putFloorPlan(at, png, positions) {
+      const path = `/sites/${encodeURIComponent(at.siteId)}/buildings/${encodeURIComponent(at.building)}/floors/${at.floor}/plan`
+      await call('PUT', path, png)
+      await call('PUT', `${path}/positions`, { positions })
     },
   }
 }

@@ -4,6 +4,7 @@ import { createApiClient, type NewUser } from './api-client.js'
 import { planFleet } from './fleet-plan.js'
 import { SCENARIOS } from './scenarios/index.js'
 import { createSecretStore } from './secret-store.js'
+import { ensureDemoFloorPlans } from './demo-floor-plans.js'
 import { startSiteRunner } from './site-runner.js'
 
 export interface DemoOptions {
@@ -45,15 +46,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoHandle> {
   }
   opts.log(`Demo logins: ${logins.join(', ')}`)
 
+  const specs = planFleet({})
   const runner = await startSiteRunner({
     mqttUrl: opts.mqttUrl,
     api,
     secrets: createSecretStore(opts.stateDir),
     site: DEMO_SITE,
-    specs: planFleet({}),
+    specs,
     rateHz: 1,
     log: opts.log,
   })
+  // The devices exist now; a failed plan upload must not stop the demo's alarms.
+  await ensureDemoFloorPlans(api, DEMO_SITE.id, specs, opts.log).catch((err: unknown) => opts.log(`Demo floor plans skipped: ${(err as Error).message}`))
 
   const every = opts.scenarioEveryMs ?? DEFAULT_EVERY_MS
   let next = 0

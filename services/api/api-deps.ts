@@ -12,6 +12,7 @@ import type { RequestContext } from '../security/request-context.js'
 import type { WorkOrderServices } from '../work-orders/work-orders.js'
 import type { EmergencyService } from '../emergencies/emergency.service.js'
 import type { DutyServices } from '../handover/duty-services.js'
+import type { FloorPlanService } from '../floor-plans/floor-plan.service.js'
 
 export interface ApiDeps {
   config: Readonly<Config>
@@ -37,6 +38,8 @@ export interface ApiDeps {
   emergencies?: EmergencyService
   /** Handovers, return visits, PM plans, drills report (issue #4 part 2). */
   duty?: DutyServices
+  /** Floor plans (issue #6 item 8); their routes are registered when given. */
+  floorPlans?: FloorPlanService
   /** Login throttling; defaults in login-limiter.ts. */
   loginLimits?: Partial<LoginLimits>
   /** Access tokens revoked by logout (issue #7); shared with socket.io's handshake check. buildApp makes one when absent. */

@@ -31,6 +31,7 @@ import { shiftRoutes } from './routes/shifts.routes.js'
 import { workOrderRoutes } from './routes/work-orders.routes.js'
 import { emergencyRoutes } from './routes/emergencies.routes.js'
 import { handoverRoutes } from './routes/handovers.routes.js'
+import { floorPlanRoutes } from './routes/floor-plans.routes.js'
 
 export const BODY_LIMIT = 256 * 1024
 const API_VERSION = '1.0.0'
@@ -92,6 +93,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     }
     if (deps.emergencies) await api.register(emergencyRoutes, { deps, emergencies: deps.emergencies })
     if (deps.duty) await api.register(handoverRoutes, { deps, duty: deps.duty })
+    if (deps.floorPlans) await api.register(floorPlanRoutes, { deps, floorPlans: deps.floorPlans })
   }, { prefix: API_PREFIX })
 
   if (deps.dashboardDir) {

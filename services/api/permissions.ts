@@ -30,6 +30,7 @@ export const PERMISSION_TABLE = {
   'users.read': { roles: CONTROL_ROOM, doc: 'list users' },
   'users.manage': { roles: ADMIN, doc: 'manage users' },
   'sites.manage': { roles: ADMIN, doc: 'register and change sites' },
+  'floor-plans.manage': { roles: ADMIN, doc: 'upload and delete floor plans, place devices on them' },
   'devices.manage': { roles: ADMIN, doc: 'register, change, delete devices and rotate their secrets' },
   'rules.manage': { roles: ADMIN, doc: 'change rules of a site or a device' },
   'audit.read': { roles: ADMIN, doc: 'read the audit log' },

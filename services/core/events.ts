@@ -4,6 +4,7 @@ import type { Alarm, DeviceLive, FloodStatus } from './model.js'
 import type { Notification } from './work-orders/duty.js'
 import type { WorkOrder } from './work-orders/work-order.js'
 import type { Emergency } from './emergencies/emergency.js'
+import type { FloorPlan } from './floor-plans/floor-plan.js'
 
 export interface DomainEventMap {
   /** The live state or online flag of a device changed. */
@@ -28,6 +29,15 @@ export interface DomainEventMap {
    * socket.io `emergency` goes out on `opened`, `escalated` and `closed` (CONTRACT.md §4).
    */
   EmergencyChanged: { emergency: Emergency; change: 'opened' | 'escalated' | 'closed' | 'updated' }
+  /** A floor plan was uploaded, replaced, re-placed or deleted (`plan` null); socket.io `floorplan`. */
+  FloorPlanChanged: FloorPlanEvent
+}
+
+export interface FloorPlanEvent {
+  siteId: string
+  building: string
+  floor: number
+  plan: FloorPlan | null
 }
 
 type Listener<T> = (payload: T) => void

@@ -10,6 +10,7 @@ import type { WorkOrder, WorkOrderAttachment, WorkOrderHistoryEntry, WorkOrderSt
 import type { Emergency, EmergencyHistoryEntry } from './emergencies/emergency.js'
 import type { Handover } from './handover/handover.js'
 import type { PmPlan, ReturnVisit } from './work-orders/return-visit.js'
+import type { DevicePosition, FloorKey, StoredFloorPlan } from './floor-plans/floor-plan.js'
 
 /** A device message that passed validation, ready to be stored and evaluated. */
 export interface AcceptedMessage {
@@ -435,6 +436,17 @@ export interface RefreshTokenRepo {
 }
 
 /** Everything kept in the operational database. */
+/** Floor plans of a site's building floors (issue #6 item 8); the image itself is a file. */
+export interface FloorPlanRepo {
+  get(key: FloorKey): Promise<StoredFloorPlan | undefined>
+  /** Every plan of the site, by building then floor. */
+  list(siteId: string): Promise<StoredFloorPlan[]>
+  /** Inserts or replaces the image of a floor; positions already placed stay. */
+  putImage(plan: Omit<StoredFloorPlan, 'positions' | 'updatedAt'>): Promise<StoredFloorPlan>
+  setPositions(key: FloorKey, positions: DevicePosition[], at: string): Promise<StoredFloorPlan | undefined>
+  delete(key: FloorKey): Promise<boolean>
+}
+
 export interface Repos {
   users: UserRepo
   sites: SiteRepo
@@ -455,6 +467,7 @@ export interface Repos {
   webhookDeliveries: WebhookDeliveryRepo
   accessEvents: AccessEventRepo
   refreshTokens: RefreshTokenRepo
+  floorPlans: FloorPlanRepo
   health(): DependencyHealth
   close(): Promise<void>
 }

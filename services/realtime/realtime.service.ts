@@ -129,6 +129,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     events.on('WorkOrderChanged', (wo) => {
       io.to(siteRoom(wo.siteId)).emit('workorder', wo)
     }),
+    events.on('FloorPlanChanged', (change) => {
+      io.to(siteRoom(change.siteId)).emit('floorplan', change)
+    }),
     events.on('NotificationSent', (n) => {
       io.to(userRoom(n.to)).emit('notification', n)
     }),

@@ -5,6 +5,7 @@ import type { Notification } from '../core/work-orders/duty.js'
 import type { WorkOrder } from '../core/work-orders/work-order.js'
 import type { Emergency } from '../core/emergencies/emergency.js'
 import type { AccessEventPayload } from '../security/access-events.js'
+import type { FloorPlanEvent } from '../core/events.js'
 
 /** `device`: the full flat snapshot. `stale` and `lastSeen` extend the contract's fields (never rename). */
 export interface DeviceEventPayload {
@@ -35,6 +36,8 @@ export interface ServerToClientEvents {
   notification: (n: Notification) => void
   /** An access-door event, credential masked (DOMAIN.md §7.3; security/access-events.ts). */
   access: (event: AccessEventPayload) => void
+  /** A floor plan of the site was uploaded, changed or deleted (`plan` null); issue #6 item 8. */
+  floorplan: (change: FloorPlanEvent) => void
 }
 
 export interface ClientToServerEvents {

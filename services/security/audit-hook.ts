@@ -12,6 +12,8 @@ const AUDITED_ELSEWHERE = new Set([
   'POST /users', 'POST /sites', 'PATCH /sites/:id', 'POST /devices', 'PATCH /devices/:id', 'DELETE /devices/:id',
   'POST /devices/:id/rotate-secret', 'PATCH /sites/:id/rules/:ruleId', 'PATCH /devices/:id/rules/:ruleId',
   'POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout', 'POST /access-events/:id/reveal',
+  // services/floor-plans: the upload's body is an image, so the service records the plan, not the bytes.
+  ...['PUT', 'DELETE'].map((m) => `${m} /sites/:siteId/buildings/:building/floors/:floor/plan`), 'PUT /sites/:siteId/buildings/:building/floors/:floor/plan/positions',
 ])
 /** Never copied into the audit log. */
 const SECRET_KEYS = new Set(['password', 'secret', 'token', 'refreshToken', 'passwordHash', 'subjectRef', 'credentialToken'])

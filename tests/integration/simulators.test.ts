@@ -166,6 +166,11 @@ describe('the demo site on a real Vigil', () => {
       expect(lines.join('\n')).toContain('operator / operator-demo')
       const rejections = await v.api('GET', '/api/v1/ingest/rejections', { token })
       expect(rejections.json.items).toEqual([])
+      // Every floor with devices has a plan, and every device is placed on its floor's plan.
+      const plans = (await v.api('GET', `/api/v1/sites/${DEMO_SITE.id}/floor-plans`, { token })).json.items as { building: string; floor: number; positions: { deviceId: string }[] }[]
+      const floors = new Set(specs.map((s) => `${s.location.building}/${s.location.floor}`))
+      expect(plans.map((p) => `${p.building}/${p.floor}`).sort()).toEqual([...floors].sort())
+      expect(plans.flatMap((p) => p.positions.map((x) => x.deviceId)).sort()).toEqual(specs.map((s) => s.id).sort())
     } finally {
       await demo.stop()
     }

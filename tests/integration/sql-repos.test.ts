@@ -500,3 +500,36 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
     })
   })
 })
+
+describe.each(['sqlite', 'postgres'] as const)('floor plans on %s (issue #6 item 8)', (dialect) => {
+  let fx: Fixture
+  let repos: Repos
+  beforeEach(async () => {
+    fx = await openFixture(dialect)
+    repos = fx.repos
+    await repos.sites.create({ id: 's1', name: 'Site s1', timezone: 'UTC' })
+  })
+  afterEach(async () => {
+    await fx.dispose()
+  })
+  const image = (floor: number, path: string, building = 'Tower A座') => ({
+    siteId: 's1', building, floor, contentType: 'image/png' as const, width: 1200, height: 700, size: 4096, path, uploadedBy: 'admin', uploadedAt: at(floor),
+  })
+
+  it('stores a plan, keeps positions across a new image, lists by building then floor, and deletes', async () => {
+    const first = await repos.floorPlans.putImage(image(3, 's1/a.png'))
+    expect(first).toMatchObject({ floor: 3, width: 1200, positions: [], updatedAt: at(3) })
+    const placed = await repos.floorPlans.setPositions(first, [{ deviceId: 'd1', x: 0.25, y: 0.5 }], at(10))
+    expect(placed?.positions).toEqual([{ deviceId: 'd1', x: 0.25, y: 0.5 }])
+    const replaced = await repos.floorPlans.putImage({ ...image(3, 's1/b.png'), width: 800 })
+    expect(replaced).toMatchObject({ path: 's1/b.png', width: 800, positions: [{ deviceId: 'd1', x: 0.25, y: 0.5 }] })
+    await repos.floorPlans.putImage(image(-1, 's1/c.png'))
+    await repos.floorPlans.putImage(image(2, 's1/d.png', 'B'))
+    const reopened = await fx.reopen()
+    expect((await reopened.floorPlans.list('s1')).map((p) => `${p.building}/${p.floor}`)).toEqual(['B/2', 'Tower A座/-1', 'Tower A座/3'])
+    expect(await reopened.floorPlans.delete({ siteId: 's1', building: 'Tower A座', floor: 3 })).toBe(true)
+    expect(await reopened.floorPlans.get({ siteId: 's1', building: 'Tower A座', floor: 3 })).toBeUndefined()
+    expect(await reopened.floorPlans.setPositions({ siteId: 's1', building: 'Tower A座', floor: 3 }, [], at(20))).toBeUndefined()
+    expect(await reopened.floorPlans.delete({ siteId: 's1', building: 'Tower A座', floor: 3 })).toBe(false)
+  })
+})

@@ -125,7 +125,8 @@ describe('wall keyboard shortcuts', () => {
     ['l', { kind: 'locate' }],
     ['1', { kind: 'pane', pane: 'overview' }],
     ['2', { kind: 'pane', pane: 'elevators' }],
-    ['7', { kind: 'pane', pane: 'handover' }],
+    ['6', { kind: 'pane', pane: 'floor-plans' }],
+    ['8', { kind: 'pane', pane: 'handover' }],
     ['?', { kind: 'help' }],
     ['Escape', { kind: 'escape' }],
     ['9', null],
@@ -136,6 +137,7 @@ describe('wall keyboard shortcuts', () => {
 
   it.each([
     ['p', { kind: 'pane', pane: 'pumps' }],
+    ['m', { kind: 'pane', pane: 'floor-plans' }],
     ['f', { kind: 'pane', pane: 'fire-doors' }],
     ['d', { kind: 'pane', pane: 'access-doors' }],
     ['w', { kind: 'pane', pane: 'work-orders' }],

@@ -5,8 +5,8 @@ import { buildingLabel, typeLabel, type TileStatus } from './device-view.js'
 import type { BuildingGroup } from './wall-order.js'
 
 /** The wall's main area: the fleet overview or one device type's panel. */
-export type WallPane = 'overview' | 'elevators' | 'pumps' | 'fire-doors' | 'access-doors' | 'work-orders' | 'handover'
-export const WALL_PANES: readonly WallPane[] = ['overview', 'elevators', 'pumps', 'fire-doors', 'access-doors', 'work-orders', 'handover']
+export type WallPane = 'overview' | 'elevators' | 'pumps' | 'fire-doors' | 'access-doors' | 'floor-plans' | 'work-orders' | 'handover'
+export const WALL_PANES: readonly WallPane[] = ['overview', 'elevators', 'pumps', 'fire-doors', 'access-doors', 'floor-plans', 'work-orders', 'handover']
 
 export interface DeviceFilter {
   building: string | null

@@ -31,6 +31,7 @@ const GO_TO: Readonly<Record<string, ShortcutCommand>> = {
   p: { kind: 'pane', pane: 'pumps' },
   f: { kind: 'pane', pane: 'fire-doors' },
   d: { kind: 'pane', pane: 'access-doors' },
+  m: { kind: 'pane', pane: 'floor-plans' },
   w: { kind: 'pane', pane: 'work-orders' },
   h: { kind: 'pane', pane: 'handover' },
   a: { kind: 'tab', tab: 'active' },

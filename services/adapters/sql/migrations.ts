@@ -334,11 +334,35 @@ function security(dialect: DialectName): Migration {
   }
 }
 
+// Issue #6 item 8: floor plans. One row per floor; the positions are read and written whole.
+function floorPlans(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('floor_plans')
+        .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+        .addColumn('building', 'text', (c) => c.notNull())
+        .addColumn('floor', 'integer', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('height', 'integer', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('positions', 'text', (c) => c.notNull())
+        .addColumn('uploaded_by', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('floor_plans_pk', ['site_id', 'building', 'floor'])
+        .execute()
+    },
+  }
+}
+
 // Migrations see the schema as it was when they were written, not today's Database type.
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> {
   const migrator = new Migrator({
     db: db as unknown as Kysely<unknown>,
-    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect), '0004_emergencies_duty': emergenciesAndDuty(dialect), '0009_security': security(dialect) }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect), '0004_emergencies_duty': emergenciesAndDuty(dialect), '0009_security': security(dialect), '0010_floor_plans': floorPlans() }) },
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) {

@@ -285,6 +285,23 @@ export interface RefreshTokensTable {
   revoked_at: string | null
 }
 
+/** Issue #6 item 8: one row per building floor with a plan; the image is a file under the data dir. */
+export interface FloorPlansTable {
+  site_id: string
+  building: string
+  floor: number
+  content_type: string
+  width: number
+  height: number
+  size: number
+  path: string
+  /** JSON array of {deviceId, x, y}, fractions of the image. */
+  positions: Json
+  uploaded_by: string
+  uploaded_at: string
+  updated_at: string
+}
+
 export interface Database {
   users: UsersTable
   sites: SitesTable
@@ -309,4 +326,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   access_events: AccessEventsTable
   refresh_tokens: RefreshTokensTable
+  floor_plans: FloorPlansTable
 }

@@ -9,6 +9,7 @@ import { createAccessEventRepo, createRefreshTokenRepo } from './security.repo.j
 import { createDeviceStateRepo } from './device-states.repo.js'
 import { createDeviceRepo } from './devices.repo.js'
 import { createFloodPeriodRepo } from './flood-periods.repo.js'
+import { createFloorPlanRepo } from './floor-plans.repo.js'
 import { openSqlConnection, type SqlTarget } from './dialect.js'
 import { migrateToLatest } from './migrations.js'
 import { createRejectionRepo } from './rejections.repo.js'
@@ -58,6 +59,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     webhookDeliveries: createWebhookDeliveryRepo(db),
     accessEvents: createAccessEventRepo(db),
     refreshTokens: createRefreshTokenRepo(db),
+    floorPlans: createFloorPlanRepo(db),
     health: () => (closed ? { ok: false, detail: 'closed' } : health()),
     async close() {
       if (closed) return

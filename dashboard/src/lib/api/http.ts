@@ -16,28 +16,46 @@ const BASE = '/api/v1'
 /** CONTRACT.md §3: list limits clamp at no less than 1,000. */
 const PAGE = 1000
 
-export async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+/** A Blob body (an uploaded image) is sent as it is, with its own type; anything else as JSON. */
+async function send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  let res: Response
+  const isBlob = typeof Blob !== 'undefined' && body instanceof Blob
+  if (isBlob) headers['content-type'] = body.type || 'application/octet-stream'
+  else if (body !== undefined) headers['content-type'] = 'application/json'
   try {
-    res = await fetch(BASE + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+    return await fetch(BASE + path, { method, headers, ...(body !== undefined ? { body: isBlob ? body : JSON.stringify(body) } : {}) })
   } catch {
     throw new ApiError(0, 'NETWORK', 'Cannot reach Vigil. Check the network connection.')
   }
-  const text = await res.text()
-  let json: unknown = null
+}
+
+function failure(res: Response, json: unknown, method: string, path: string): ApiError {
+  const err = (json as { error?: { code?: string; message?: string } } | null)?.error
+  return new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `${method} ${path} failed (${res.status})`)
+}
+
+function parse(text: string): unknown {
   try {
-    json = text ? JSON.parse(text) : null
+    return text ? JSON.parse(text) : null
   } catch {
-    // A proxy error page, say: fall through with the status.
+    // A proxy error page, say: the caller goes on with the status.
+    return null
   }
-  if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | null)?.error
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `${method} ${path} failed (${res.status})`)
-  }
+}
+
+export async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await send(method, path, token, body)
+  const json = parse(await res.text())
+  if (!res.ok) throw failure(res, json, method, path)
   return json as T
+}
+
+/** A binary resource (a floor plan image) fetched with the token. */
+export async function fetchBlob(path: string, token: string): Promise<Blob> {
+  const res = await send('GET', path, token)
+  if (!res.ok) throw failure(res, parse(await res.text()), 'GET', path)
+  return res.blob()
 }
 
 export async function all<T>(path: string, token: string): Promise<T[]> {

@@ -17,6 +17,7 @@ export interface LiveHandlers {
   onWorkOrder?: ServerToClientEvents['workorder']
   onEmergency?: ServerToClientEvents['emergency']
   onNotification?: ServerToClientEvents['notification']
+  onFloorPlan?: ServerToClientEvents['floorplan']
 }
 
 /** `token` is read on every (re)connection, so a refreshed access token is used after a reconnect. */
@@ -58,5 +59,6 @@ export function connectLive(token: string | (() => string | null), siteIds: () =
   if (h.onWorkOrder) socket.on('workorder', h.onWorkOrder)
   if (h.onEmergency) socket.on('emergency', h.onEmergency)
   if (h.onNotification) socket.on('notification', h.onNotification)
+  if (h.onFloorPlan) socket.on('floorplan', h.onFloorPlan)
   return socket
 }

@@ -7,6 +7,7 @@ import type { SubscribeAck as WireSubscribeAck } from '../../../../services/real
 import type { WorkOrder } from '../../../../services/core/work-orders/work-order.js'
 import type { Emergency } from '../../../../services/core/emergencies/emergency.js'
 import type { Notification } from '../../../../services/core/work-orders/duty.js'
+import type { FloorPlan } from './floor-plans-api.js'
 
 export type { DeviceType } from '../../../../services/core/device-types.js'
 export type { Alarm, AlarmHistoryEntry, AlarmState, FlatState, FloodStatus, Priority, Role, StateValue } from '../../../../services/core/model.js'
@@ -76,6 +77,14 @@ export interface AccessEvent {
   reason?: string
 }
 
+/** A floor plan of a subscribed site was uploaded, re-placed or deleted (`plan` null); issue #6 item 8. */
+export interface FloorPlanChange {
+  siteId: string
+  building: string
+  floor: number
+  plan: FloorPlan | null
+}
+
 /** The one typed event map of the socket (CONTRACT.md §4). */
 export interface ServerToClientEvents {
   device: (payload: DeviceLive) => void
@@ -85,6 +94,7 @@ export interface ServerToClientEvents {
   workorder: (workOrder: WorkOrder) => void
   emergency: (emergency: Emergency) => void
   notification: (n: Notification) => void
+  floorplan: (change: FloorPlanChange) => void
 }
 export interface ClientToServerEvents {
   subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void

@@ -7,13 +7,15 @@
 import { LOCALES, interpolate, type Catalog, type Locale } from './define.js'
 import { alarms } from './messages/alarms.js'
 import { common } from './messages/common.js'
+import { deviceDetail } from './messages/device-detail.js'
 import { devices } from './messages/devices.js'
 import { duty } from './messages/duty.js'
 import { errors } from './messages/errors.js'
+import { floorPlans } from './messages/floor-plans.js'
 import { rules } from './messages/rules.js'
 import { wall } from './messages/wall.js'
 
-export const CATALOGS = [common, wall, alarms, devices, duty, errors, rules] as const
+export const CATALOGS = [common, wall, alarms, devices, duty, errors, rules, deviceDetail, floorPlans] as const
 
 type KeysOf<C> = C extends Catalog<infer E> ? keyof E & string : never
 export type MessageKey = KeysOf<(typeof CATALOGS)[number]>

@@ -20,6 +20,7 @@ import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
 import { t } from '../i18n/catalog.js'
 import { errorText } from '../i18n/errors.js'
+import { FloorPlanBoard } from './floor-plans.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -35,6 +36,8 @@ export class Wall {
   desk: AlarmDesk
   workOrders: WorkOrderDesk
   emergencies: EmergencyBoard
+  /** Floor plans of the shown sites (issue #6 item 8), reloaded on every (re)connect, then kept by `floorplan` events. */
+  floorPlans: FloorPlanBoard
   connection = new Connection()
   sites = $state<Site[]>([])
   /** A site id, or ALL_SITES. */
@@ -55,6 +58,7 @@ export class Wall {
     this.desk = new AlarmDesk(session, this.alarms, (err) => this.handleError(err))
     this.workOrders = new WorkOrderDesk(() => session.token, (err) => this.handleError(err))
     this.emergencies = new EmergencyBoard(() => session.token, (err) => this.handleError(err))
+    this.floorPlans = new FloorPlanBoard(() => session.token, (err) => this.handleError(err))
   }
 
   /** Starts (or restarts, for another site) the display. `wanted` comes from the URL. */
@@ -152,6 +156,7 @@ export class Wall {
       onAccess: (e: AccessEvent) => this.access.push([accessEventEntry(e)]),
       onWorkOrder: (wo) => this.workOrders.upsert(wo),
       onEmergency: (em) => this.emergencies.upsert(em),
+      onFloorPlan: (change) => this.floorPlans.apply(change),
     })
   }
 
@@ -163,6 +168,7 @@ export class Wall {
       const [emergencies] = await Promise.all([
         dutyApi.emergencies(token, filter).catch((err: unknown) => (this.handleError(err), null)),
         this.workOrders.load({ siteId: filter }),
+        this.floorPlans.load(this.#subscribedSites()),
       ])
       if (gen !== this.#generation) return
       if (emergencies) this.emergencies.replace(emergencies)
