@@ -185,14 +185,14 @@ describe('wall display: language, theme and keyboard', () => {
 
   it('leaves no English on any pane, the alarm drawer or the help in 繁體中文, apart from names and codes', async () => {
     // Names and codes come from the data or are international: device, building and user names, units, ids.
-    const allowed = new Set([...FLEET.flatMap((d) => `${d.name} ${d.building}`.split(/\W+/)), 'Site', 'HQ', 'Vigil', 'VIGIL', 'English', 'admin', 'eng1', 'MPa', 'Hz', 'Enter', 'Esc'])
+    const allowed = new Set([...FLEET.flatMap((d) => `${d.name} ${d.building}`.split(/\W+/)), 'Site', 'HQ', 'Vigil', 'VIGIL', 'English', 'admin', 'eng1', 'MPa', 'Hz', 'Enter', 'Esc', 'WebP'])
     const leftovers = new Map<string, string>()
     const scan = async (where: string) => {
       // Work-order ids are UUIDs: their letters are not words.
       const text = (await inPage<string>(page, 'document.body.innerText')).replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/g, '')
       for (const word of text.match(/[A-Za-z][A-Za-z0-9]+/g) ?? []) if (!allowed.has(word) && !/^[A-Z]{1,4}\d*$/.test(word)) leftovers.set(word, `${leftovers.get(word) ?? ''} ${where}`.trim())
     }
-    const panes = ['fleet-filters', 'pane-elevators', 'pane-pumps', 'pane-fire-doors', 'pane-access-doors', 'pane-work-orders', 'handover-draft']
+    const panes = ['fleet-filters', 'pane-elevators', 'pane-pumps', 'pane-fire-doors', 'pane-access-doors', 'floor-plans', 'pane-work-orders', 'handover-draft']
     for (const [i, testid] of panes.entries()) {
       await page.keyboard.press(String(i + 1))
       await page.locator(`[data-testid=${testid}]`).waitFor()
