@@ -10,6 +10,7 @@ import { pino, type Logger } from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { createScaledClock } from './adapters/clock.js'
 import { createMetrics, type Metrics } from './adapters/metrics.js'
+import { markRunning } from './adapters/running-marker.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
 import { createSqliteTelemetryStore } from './adapters/telemetry/sqlite-telemetry.store.js'
 import { createInfluxTelemetryStore } from './adapters/influx/influx.store.js'
@@ -100,6 +101,8 @@ function listen(server: net.Server, port: number, host: string, what: string): P
 
 export async function startVigil(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningVigil> {
   mkdirSync(config.dataDir, { recursive: true })
+  // `vigil restore` refuses while this marker names a live process (issue #10 item 5).
+  const running = markRunning(config.dataDir)
   const tlsMaterial = loadTls(config)
   const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination(2))
   const clock = opts.clock ?? createScaledClock(config.clockScale)
@@ -230,6 +233,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       await liveState.stop()
       await telemetry.close()
       await repos.close()
+      running.remove()
     })())
 
   try {

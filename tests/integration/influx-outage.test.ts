@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../helpers/devices.js'
 import { startInfluxServer, type InfluxServer } from '../helpers/influx-server.js'
 import { spawnVigil, type SpawnedVigil } from '../helpers/spawn-vigil.js'
+import { call } from '../helpers/spawned-api.js'
 
 const DB = 'outage'
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-influx-outage-'))
@@ -23,17 +24,6 @@ afterAll(async () => {
   await influx?.destroy()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${text}`)
-  return text ? JSON.parse(text) : undefined
-}
 
 const readyz = async (base: string): Promise<{ status: number; body: any }> => {
   const res = await fetch(`${base}/readyz`)
