@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { createScaledClock } from './adapters/clock.js'
+import { loadClockAnchor } from './adapters/clock-anchor.js'
 import { createMetrics, type Metrics } from './adapters/metrics.js'
 import { markRunning } from './adapters/running-marker.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
@@ -105,7 +106,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const running = markRunning(config.dataDir)
   const tlsMaterial = loadTls(config)
   const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination(2))
-  const clock = opts.clock ?? createScaledClock(config.clockScale)
+  const clock = opts.clock ?? createScaledClock(config.clockScale, loadClockAnchor(config.dataDir, config.clockScale))
   const metrics = createMetrics()
   const events = createEventBus((err) => logger.error({ err }, 'event listener failed'))
   const key = loadOrCreateSecretKey(config.dataDir, config.secretKey)

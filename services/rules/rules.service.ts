@@ -17,6 +17,7 @@ import { createFireZones } from './fire-zones.js'
 import { createRuleMemory } from './rule-memory.js'
 import { createOverrideCache, validateOverridePatch } from './rule-overrides.js'
 import { newRuntime, shiftPending, type Runtime } from './rule-runtime.js'
+import { createRulePhaseStore, sameRuleState } from './rule-phase-store.js'
 
 /** What the engine asks of the alarm service (services/alarms). */
 export interface RuleAlarmSink {
@@ -51,6 +52,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const { clock, repos, alarms, directory, liveState, events, logger } = deps
   const overrides = createOverrideCache()
   const memory = createRuleMemory()
+  const stored = createRulePhaseStore({ repo: repos.rulePhases, logger })
   const fire = createFireZones()
   const runtimes = new Map<string, Runtime>()
   const online = new Map<string, boolean>()
@@ -97,6 +99,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     if (!enabled) return
     if (!live.online && !rule.whileOffline) return
     const rt = runtimeOf(device.id, rule.id)
+    const before = rt.state
     const now = base.now
     if (rt.frozenAt !== null) {
       shiftPending(rt, now - rt.frozenAt)
@@ -105,6 +108,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     if (input.drill !== undefined) rt.drill = input.drill
     const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
     rt.state = result.state
+    if (!sameRuleState(before, rt.state)) stored.changed(device.id, rule.id, rt.state)
     rt.timer?.cancel()
     rt.timer = null
     for (const action of result.actions) perform(rule, device, action, rt.drill)
@@ -177,6 +181,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
   }
 
   function forget(deviceId: string): void {
+    stored.forget(deviceId, RULE_CATALOG.filter((r) => runtimes.has(key(deviceId, r.id))).map((r) => r.id))
     for (const rule of RULE_CATALOG) {
       runtimes.get(key(deviceId, rule.id))?.timer?.cancel()
       runtimes.delete(key(deviceId, rule.id))
@@ -198,9 +203,15 @@ export function createRulesService(deps: RulesDeps): RulesService {
   return {
     async start() {
       overrides.load(await repos.ruleOverrides.all())
+      // Delays in progress resume where they were (issue #10): a due time is a point on Vigil's
+      // clock, so the time Vigil was down counts, as it would have had Vigil kept running.
+      for (const row of await stored.load()) {
+        if (directory.device(row.deviceId) && ruleById(row.ruleId)) runtimeOf(row.deviceId, row.ruleId).state = row.state
+      }
       // Alarms whose condition held at shutdown resume as active, so their clear is noticed.
       for (const alarm of await repos.alarms.listOpen()) {
-        if (alarm.active) runtimeOf(alarm.deviceId, alarm.ruleId).state.phase = { kind: 'active' }
+        const rt = runtimeOf(alarm.deviceId, alarm.ruleId)
+        if (alarm.active && rt.state.phase.kind === 'idle') rt.state = { ...rt.state, phase: { kind: 'active' } }
         countedAlarms.add(alarm.id)
       }
       for (const device of directory.all()) {
@@ -222,6 +233,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
       for (const rt of runtimes.values()) rt.timer?.cancel()
+      await stored.flush()
     },
     onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device) {
       const event = msg.kind === 'event' ? msg.fields : undefined

@@ -294,6 +294,7 @@ export interface Database {
   alarm_history: AlarmHistoryTable
   flood_periods: FloodPeriodsTable
   rule_overrides: RuleOverridesTable
+  rule_phases: RulePhasesTable
   rejections: RejectionsTable
   audit: AuditTable
   work_orders: WorkOrdersTable
@@ -309,4 +310,11 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   access_events: AccessEventsTable
   refresh_tokens: RefreshTokensTable
+}
+
+export interface RulePhasesTable {
+  device_id: string
+  rule_id: string
+  state: string
+  updated_at: string
 }
