@@ -27,3 +27,17 @@ export async function listAll(base: string, token: string, url: string): Promise
   } while (cursor !== null)
   return items
 }
+
+/** Every stored value of one field (the history endpoint returns at most 10,000 points a call). */
+export async function allValues(base: string, token: string, deviceId: string, field: string): Promise<Set<unknown>> {
+  const values = new Set<unknown>()
+  let from = 0
+  for (;;) {
+    const page: { points: Array<{ t: number; v: unknown }> } = await call(base, 'GET', `/api/v1/devices/${deviceId}/telemetry?field=${field}&from=${from}&to=${Date.now() + 86_400_000}&limit=10000`, token)
+    for (const p of page.points) values.add(p.v)
+    const last = page.points.at(-1)
+    // Points sharing the last page's final millisecond are read again from there (a Set dedupes them).
+    if (page.points.length < 10_000 || last === undefined || last.t === page.points[0]!.t) return values
+    from = last.t
+  }
+}
