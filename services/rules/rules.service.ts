@@ -8,6 +8,7 @@ import type { EventBus } from '../core/events.js'
 import type { Device, DeviceLive, FlatState } from '../core/model.js'
 import type { AcceptedMessage, Repos } from '../core/ports.js'
 import { RULE_CATALOG, ruleById, rulesFor } from '../core/rules/catalog.js'
+import { offlineTimeoutMs } from '../core/device-types.js'
 import { evaluateRule, type RuleAction } from '../core/rules/evaluate-rule.js'
 import type { RuleContext, RuleDefinition } from '../core/rules/rule-definition.js'
 import type { RaiseInput } from '../alarms/alarm.service.js'
@@ -56,6 +57,14 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const fire = createFireZones()
   const runtimes = new Map<string, Runtime>()
   const online = new Map<string, boolean>()
+  // Offline supervision (EL-10, FD-04, AC-05, PU-13, FA-01) sees a device as offline once it has
+  // been silent for its offline timeout (DOMAIN.md §2: 3 missed heartbeats; §3 EL-10 "no message
+  // for 90 s"), not the instant its connection drops: after a network blip or a restart, 2,000
+  // devices reconnecting with backoff raise no offline alarm (issue #10 item 3). The tile still
+  // turns offline at once; only the alarm waits.
+  const lastHeard = new Map<string, number>()
+  const supervisionWakes = new Map<string, TimerHandle>()
+  let startedAt = 0
   const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
   let recheck: TimerHandle | null = null
@@ -80,13 +89,27 @@ export function createRulesService(deps: RulesDeps): RulesService {
     done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`))
   }
 
+  function supervisedOnline(device: Device, live: DeviceLive): boolean {
+    return live.online || clock.now() - (lastHeard.get(device.id) ?? startedAt) < offlineTimeoutMs(device.type)
+  }
+
+  /** Evaluates the offline supervision when the device's silence reaches its timeout. */
+  function superviseSilence(deviceId: string, type: Device['type']): void {
+    supervisionWakes.get(deviceId)?.cancel()
+    const due = (lastHeard.get(deviceId) ?? startedAt) + offlineTimeoutMs(type)
+    supervisionWakes.set(deviceId, clock.setTimeout(() => {
+      supervisionWakes.delete(deviceId)
+      evaluateDevice(deviceId, (r) => r.whileOffline === true)
+    }, Math.max(0, due - clock.now())))
+  }
+
   /** Everything a rule sees except its parameters, built once per device and evaluation round. */
   function baseContext(device: Device, live: DeviceLive, input: Input): Omit<RuleContext, 'params'> {
     const { building, zone } = device.location
     return {
       state: live.state,
       previous: input.previous ?? live.state,
-      device, now: clock.now(), online: live.online,
+      device, now: clock.now(), online: supervisedOnline(device, live),
       event: input.event,
       fire: { zone: fire.zoneActive(device.siteId, building, zone), building: fire.buildingActive(device.siteId, building) },
       lastAt: (k) => memory.lastAt(device.id, k),
@@ -153,6 +176,10 @@ export function createRulesService(deps: RulesDeps): RulesService {
         rt.timer = null
         rt.frozenAt ??= clock.now()
       }
+      if (device) superviseSilence(device.id, device.type)
+    } else {
+      supervisionWakes.get(live.deviceId)?.cancel()
+      supervisionWakes.delete(live.deviceId)
     }
     evaluateDevice(live.deviceId, (r) => r.whileOffline === true)
   }
@@ -187,6 +214,9 @@ export function createRulesService(deps: RulesDeps): RulesService {
       runtimes.delete(key(deviceId, rule.id))
     }
     memory.forget(deviceId)
+    lastHeard.delete(deviceId)
+    supervisionWakes.get(deviceId)?.cancel()
+    supervisionWakes.delete(deviceId)
     fire.forget(deviceId)
     online.delete(deviceId)
   }
@@ -214,9 +244,12 @@ export function createRulesService(deps: RulesDeps): RulesService {
         if (alarm.active && rt.state.phase.kind === 'idle') rt.state = { ...rt.state, phase: { kind: 'active' } }
         countedAlarms.add(alarm.id)
       }
+      // After a restart every device starts offline: each has its full timeout from now to come back.
+      startedAt = clock.now()
       for (const device of directory.all()) {
         const live = liveState.get(device.id)
         if (device.type === 'fire-panel' && live) fire.updatePanel(device, live.state)
+        if (!live?.online) superviseSilence(device.id, device.type)
       }
       unsubscribe.push(
         events.on('DeviceChanged', onOnlineChanged),
@@ -233,9 +266,13 @@ export function createRulesService(deps: RulesDeps): RulesService {
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
       for (const rt of runtimes.values()) rt.timer?.cancel()
+      for (const t of supervisionWakes.values()) t.cancel()
+      supervisionWakes.clear()
       await stored.flush()
     },
     onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device) {
+      // The broker's will (`{"online":false}`) is the device's absence, not a sign of life.
+      if (msg.kind !== 'status' || msg.fields.online === true) lastHeard.set(device.id, clock.now())
       const event = msg.kind === 'event' ? msg.fields : undefined
       const previous = memory.previous(device.id) ?? live.state
       const rules = rulesFor(device.type)

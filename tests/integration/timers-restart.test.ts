@@ -136,10 +136,13 @@ describe('SIGKILL under load, then restart', () => {
     expect(Date.parse(heldAlarm.raisedAt)).toBeGreaterThanOrEqual(t0 + HELD_OPEN_DELAY_SEC * 1000)
     expect(Date.parse(heldAlarm.raisedAt)).toBeLessThan(tRestart + HELD_OPEN_DELAY_SEC * 1000)
 
-    // One alarm per door and rule, one work order: nothing duplicated, nothing lost.
-    // (The lift, silent since the kill, has its "connection unhealthy" alarm: that one the outage caused.)
+    // One alarm per device and rule, one work order: nothing duplicated, nothing lost. (The offline
+    // supervision alarms, EL-10 and AC-05, are the outage's own: at 60× a device has one second of
+    // test time to come back before its 3 missed heartbeats are up.)
     const alarms = await listAll(running.http, token, '/api/v1/alarms?state=all&siteId=t1')
-    expect(alarms.map((a) => `${a.deviceId}/${a.ruleId}`).sort()).toEqual(['forced/AC-01', 'held/AC-02', 'lift-1/EL-10'])
+    const keys = alarms.map((a) => `${a.deviceId}/${a.ruleId}`)
+    expect(keys.length).toBe(new Set(keys).size)
+    expect(keys.filter((k) => !/\/(EL-10|AC-05)$/.test(k)).sort()).toEqual(['forced/AC-01', 'held/AC-02'])
     expect((await listAll(running.http, token, '/api/v1/work-orders?siteId=t1')).filter((w) => w.source !== 'rule').map((w) => w.id)).toEqual([wo.id])
   }, 120_000)
 })
