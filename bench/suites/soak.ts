@@ -49,7 +49,11 @@ export interface SoakResult {
   drift: SoakDrift
 }
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length)
+/** Mean of the finite values: a sample whose probes all went missing has no latency to average. */
+const mean = (values: readonly number[]): number => {
+  const xs = values.filter(Number.isFinite)
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length
+}
 
 export function soakDrift(samples: readonly SoakSample[], totalSec: number): SoakDrift {
   // The first and last 10 minutes of an hour; a fifth of a shorter run (at least one sample each).
