@@ -17,6 +17,7 @@ import { EmergencyBoard } from './emergencies.svelte.js'
 import { WorkOrderDesk } from './work-orders.svelte.js'
 import { dutyApi } from '../api/duty-api.js'
 import { FloodBoard } from './flood.svelte.js'
+import { ServerHealth } from './health.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -28,6 +29,7 @@ export class Wall {
   alarms = new AlarmBoard()
   status = new DeviceStatusIndex()
   flood = new FloodBoard()
+  health = new ServerHealth()
   access = new AccessTicker()
   desk: AlarmDesk
   workOrders: WorkOrderDesk
@@ -60,6 +62,7 @@ export class Wall {
     const gen = ++this.#generation
     const token = this.session.token
     if (!token) return
+    this.health.start()
     try {
       const sites = await api.sites(token).catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) throw err
@@ -86,6 +89,7 @@ export class Wall {
 
   stop(): void {
     this.#generation++
+    this.health.stop()
     this.#socket?.disconnect()
     this.#socket = null
     this.#alarmBuffer = null
