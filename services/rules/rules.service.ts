@@ -40,6 +40,8 @@ export interface RulesDeps {
 }
 
 const RECHECK_MS = 60_000
+/** Waits between attempts of a rule action while the database is down. */
+const ACTION_RETRY_MS = [500, 1000, 2000, 5000, 10_000]
 const info = (r: RuleDefinition): RuleInfo => ({ id: r.id, title: r.title, deviceType: r.deviceType, priority: r.priority, latched: r.latched, params: { ...r.params } })
 
 interface Input {
@@ -65,6 +67,8 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const lastHeard = new Map<string, number>()
   const supervisionWakes = new Map<string, TimerHandle>()
   let startedAt = 0
+  const actionChains = new Map<string, Promise<void>>()
+  let stopped = false
   const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
   let recheck: TimerHandle | null = null
@@ -75,9 +79,14 @@ export function createRulesService(deps: RulesDeps): RulesService {
     return rt
   }
 
+  /**
+   * Hands an action to the alarm service. While the operational database is down (PostgreSQL
+   * stopped, issue #10) the action waits and is tried again, in order per device and rule, so an
+   * alarm the live data raised during the outage is recorded once the database is back.
+   */
   function perform(rule: RuleDefinition, device: Device, action: RuleAction, drill: boolean): void {
     const id = device.id
-    const done: Promise<unknown> = (() => {
+    const attempt = (): Promise<unknown> => {
       switch (action.kind) {
         case 'raise': return alarms.raise({ device, ruleId: rule.id, title: rule.title, priority: action.priority, latched: rule.latched, drill })
         case 'escalate': return alarms.escalate(id, rule.id, action.priority)
@@ -85,8 +94,29 @@ export function createRulesService(deps: RulesDeps): RulesService {
         case 'suppress': return alarms.suppress(id, rule.id, action.reason)
         case 'unsuppress': return alarms.unsuppress(id, rule.id)
       }
-    })()
-    done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`))
+    }
+    const run = async (): Promise<void> => {
+      for (let n = 0; ; n++) {
+        try {
+          await attempt()
+          return
+        } catch (err) {
+          if (stopped || repos.health().ok) {
+            logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`)
+            return
+          }
+          if (n === 0) logger.warn({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} waits for the database`)
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, ACTION_RETRY_MS[Math.min(n, ACTION_RETRY_MS.length - 1)]!))
+        }
+      }
+    }
+    const k = key(id, rule.id)
+    const before = actionChains.get(k)
+    const chained = before === undefined ? run() : before.then(run)
+    actionChains.set(k, chained)
+    void chained.finally(() => {
+      if (actionChains.get(k) === chained) actionChains.delete(k)
+    })
   }
 
   function supervisedOnline(device: Device, live: DeviceLive): boolean {
@@ -232,6 +262,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
 
   return {
     async start() {
+      stopped = false
       overrides.load(await repos.ruleOverrides.all())
       // Delays in progress resume where they were (issue #10): a due time is a point on Vigil's
       // clock, so the time Vigil was down counts, as it would have had Vigil kept running.
@@ -263,6 +294,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
       recheck = clock.setInterval(recheckAll, RECHECK_MS)
     },
     async stop() {
+      stopped = true
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
       for (const rt of runtimes.values()) rt.timer?.cancel()

@@ -15,7 +15,7 @@ describe('degraded banner lines', () => {
       ['database', 'Database unreachable', 'Connection terminated unexpectedly'],
       ['telemetry', 'Telemetry store unreachable', 'connect ECONNREFUSED 127.0.0.1:8086'],
     ])
-    expect(lines[0]!.effect).toMatch(/resend/)
+    expect(lines[0]!.effect).toMatch(/appear when it is back/)
     expect(lines[1]!.effect).toMatch(/kept on disk/)
   })
 

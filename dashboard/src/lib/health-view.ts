@@ -18,7 +18,7 @@ export interface Degradation {
 const EFFECTS: Record<string, { title: string; effect: string }> = {
   database: {
     title: 'Database unreachable',
-    effect: 'devices keep their messages and resend them; new alarms and work orders appear when it is back',
+    effect: 'live device data continues; alarms raised meanwhile appear when it is back; sign-in and lists may fail',
   },
   telemetry: {
     title: 'Telemetry store unreachable',
