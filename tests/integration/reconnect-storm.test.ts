@@ -66,7 +66,7 @@ describe('reconnect storm', () => {
     // Vigil cannot tell the dead doors' half-open sessions from live ones until their keepalive
     // (1.5 × 30 s) runs out; end them now instead of waiting.
     proxy.closeStale()
-    await waitFor('the dead doors offline', () => online() === FLEET - DEAD)
+    await waitFor('the dead doors offline', () => online() === FLEET - DEAD, 30_000)
     expect(await refusedConnections(v)).toBe(0)
 
     // A dropped connection is not yet an offline alarm (DOMAIN.md §2: 3 missed heartbeats).
@@ -76,9 +76,18 @@ describe('reconnect storm', () => {
     // 59 s on, the live doors send their heartbeat; at 61 s the dead ones are 3 heartbeats late.
     await clock.advance(59_000)
     const healthyDoors = links.filter((l) => l.deviceId.startsWith('access-door-') && !dead.includes(l))
-    await Promise.all(healthyDoors.map((l) => l.publish('telemetry', { doorState: 'closed' })))
+    // Each heartbeat must really arrive (a link may be between reconnects on a loaded machine):
+    // a door whose heartbeat was lost is, for Vigil, a door that missed it.
+    const heartbeat = async (l: DeviceLink): Promise<void> => {
+      for (let tries = 0; tries < 100; tries++) {
+        if (await l.publish('telemetry', { doorState: 'closed' })) return
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      throw new Error(`${l.deviceId} could not send its heartbeat`)
+    }
+    await Promise.all(healthyDoors.map(heartbeat))
     await clock.advance(2_000)
-    await waitFor('the dead doors\' offline alarms', async () => (await alarms()).length >= DEAD)
+    await waitFor('the dead doors\' offline alarms', async () => (await alarms()).length >= DEAD, 30_000)
     expect(await alarms()).toEqual(dead.map((l) => `${l.deviceId}/AC-05`).sort())
     expect(online()).toBe(FLEET - DEAD)
   }, 240_000)
