@@ -104,5 +104,13 @@ describe('PostgreSQL stopped and started under load', () => {
     const stored = await allValues(running.http, token, 'lift-1', 'trips')
     expect([...acked].filter((s) => !stored.has(s))).toEqual([])
     expect(recoveryMs).toBeGreaterThan(0)
+
+    // The door spoke only during the outage: its last state was saved once the database was back,
+    // so a restarted Vigil shows it.
+    expect(await running.kill('SIGTERM')).toBe(0)
+    running = await spawnVigil(env)
+    const token2 = await login(running.http, password)
+    const doorAfter = await call(running.http, 'GET', '/api/v1/devices/door-1', token2)
+    expect(doorAfter.state).toMatchObject({ doorState: 'open' })
   }, 120_000)
 })
