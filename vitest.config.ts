@@ -16,6 +16,15 @@ const SQLITE_ONLY = [
   // Static documents, certificate files, pure functions and simulators: no database behaviour to compare.
   'tests/security/docs.test.ts',
   'tests/security/throttle-units.test.ts',
+  // SQLite's backup API is the subject (PostgreSQL backups are pg_dump's, README "Backups").
+  'tests/integration/backup-restore.test.ts',
+  // Chooses its database itself: a private PostgreSQL cluster it stops and starts.
+  'tests/integration/postgres-outage.test.ts',
+  // The raw-telemetry prune of the embedded store.
+  'tests/integration/retention.test.ts',
+  // 2,000 MQTT connections: the broker and the offline supervision are the subject, and once is
+  // enough of the CI's two cores.
+  'tests/integration/reconnect-storm.test.ts',
 ]
 
 // Several Vigil processes sharing one database: PostgreSQL's case alone.

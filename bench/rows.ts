@@ -7,6 +7,7 @@ import type { HistoryResult } from './suites/history.js'
 import type { InfluxResult } from './suites/influx.js'
 import type { LargeSessionResult, SmallSessionResult } from './suites/sessions.js'
 import type { TimeToReadyResult } from './suites/time-to-ready.js'
+import type { SoakResult } from './suites/soak.js'
 
 /** Vigil's runs over the baseline's runs, pairwise in run order (both measured in this suite run). */
 function ratio(v: Figure, base: Figure): Figure {
@@ -23,7 +24,7 @@ export function buildRows(r: {
   influx: InfluxResult
   ready: TimeToReadyResult
   bundle: BundleSize
-  soak: boolean
+  soak: SoakResult | null
 }): Row[] {
   const b = r.baseline
   const s = r.small.ingest
@@ -63,7 +64,7 @@ export function buildRows(r: {
     row('8', 'demo start to a live wall display', 's', figure(r.ready.readyMs.runs.map((v) => v / 1000)), atMost(10)),
   )
   rows.push(...influxWriteRows(r.influx))
-  if (r.soak) rows.push(na('–', 'one-hour soak', 'not built yet (reliability issue)'))
+  if (r.soak) rows.push(...soakRows(r.soak))
   return rows
 }
 
@@ -81,5 +82,20 @@ export function influxWriteRows(x: InfluxResult): Row[] {
     row('–', `InfluxDB raw /write, keep-alive, ${n(x.points)} points`, 'points/s', x.rawPointsPerSec, null, '', 'the limit the store is compared to'),
     row('–', `InfluxDB store write until confirmed, ${n(x.points)} points`, 'points/s', x.storePointsPerSec, null, `raw /write ${n(x.rawPointsPerSec.median)}/s`),
     row('–', 'InfluxDB store ÷ raw /write', '', x.ratio, null),
+  ]
+}
+
+export const SOAK_ITEM = 'soak'
+
+/** Issue #10 item 6: last ÷ first window of the soak; flat is 1.0, and a leak or a queue shows as growth. */
+export function soakRows(x: SoakResult): Row[] {
+  const d = x.drift
+  const what = `${x.minutes} min at ${n(x.offeredRate)}/s, ${n(x.connections)} conn.; first vs last ${Math.round(d.windowSec / 60) || 1} min`
+  const missing = x.samples.reduce((a, s) => a + s.alarmMissing, 0)
+  return [
+    row(SOAK_ITEM, `resident memory drift, ${what}`, '×', one(d.ratio.rssMB), atMost(1.1), `${d.first.rssMB} → ${d.last.rssMB} MB`),
+    row(SOAK_ITEM, 'V8 heap drift', '×', one(d.ratio.heapUsedMB), atMost(1.1), `${d.first.heapUsedMB} → ${d.last.heapUsedMB} MB`),
+    row(SOAK_ITEM, 'alarm event p99 drift', '×', one(d.ratio.alarmP99Ms), atMost(1.5), `${d.first.alarmP99Ms} → ${d.last.alarmP99Ms} ms`, missing ? `${missing} alarms never arrived` : ''),
+    row(SOAK_ITEM, 'acknowledged rate drift', '×', one(d.ratio.ackedPerSec), null, `${n(d.first.ackedPerSec)} → ${n(d.last.ackedPerSec)}/s`),
   ]
 }

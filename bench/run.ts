@@ -6,16 +6,21 @@
 //   npm run bench -- --profile    also profiles Vigil (--cpu-prof) during the 1,000-connection ingest
 //                                 and writes the top self-time functions to bench/profile.json
 //   npm run bench -- --quick      1 run of each, smaller fleets: a smoke test of the suite itself
-//   npm run bench -- --soak       the one-hour soak of the reliability issue: not built yet
+//   npm run bench -- --soak       adds the one-hour soak of the reliability issue (issue #10) at the
+//                                 sustained QoS 1 rate this run measured; --soak-minutes N shortens
+//                                 it, --soak-rate N sets the rate
+//   npm run bench -- --only soak  just the soak, at --soak-rate (default: the sustained QoS 1 rate in
+//                                 bench/results.json); its rows and details are merged into that file
 //   npm run bench -- --only influx  just the InfluxDB suite (write throughput, history); prints its
 //                                 rows and writes bench/results-influx.json (results.json untouched)
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureBuilt } from './lib/build.js'
 import { describeCommit, describeMachine } from './lib/machine.js'
 import { formatTable, markdownTable } from './lib/report.js'
 import { ROOT } from './lib/server-process.js'
-import { buildRows, influxHistoryRows, influxWriteRows } from './rows.js'
+import { buildRows, influxHistoryRows, influxWriteRows, SOAK_ITEM, soakRows } from './rows.js'
+import { benchSoak, type SoakResult } from './suites/soak.js'
 import { benchBrokerBaseline } from './suites/broker-baseline.js'
 import { dashboardJsSize } from './suites/dashboard.js'
 import { benchHistory } from './suites/history.js'
@@ -23,8 +28,8 @@ import { benchInflux } from './suites/influx.js'
 import { runLargeSession, runSmallSession } from './suites/sessions.js'
 import { benchTimeToReady } from './suites/time-to-ready.js'
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak] [-- --only influx]'
-const SUITES = ['influx']
+const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak [--soak-minutes N] [--soak-rate N]] [-- --only influx|soak]'
+const SUITES = ['influx', 'soak']
 const argv = process.argv.slice(2)
 const onlyAt = argv.indexOf('--only')
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined
@@ -32,7 +37,18 @@ if (onlyAt >= 0 && (only === undefined || !SUITES.includes(only))) {
   process.stderr.write(`bench: --only takes one of ${SUITES.join(', ')}\n${USAGE}\n`)
   process.exit(1)
 }
-const unknown = argv.filter((a, i) => !['--quick', '--profile', '--soak', '--only'].includes(a) && !(onlyAt >= 0 && i === onlyAt + 1))
+const VALUED = ['--only', '--soak-minutes', '--soak-rate']
+const valueOf = (flag: string): number | null => {
+  const at = argv.indexOf(flag)
+  if (at < 0) return null
+  const v = Number(argv[at + 1])
+  if (!Number.isFinite(v) || v <= 0) {
+    process.stderr.write(`bench: ${flag} takes a number above 0\n${USAGE}\n`)
+    process.exit(1)
+  }
+  return v
+}
+const unknown = argv.filter((a, i) => !['--quick', '--profile', '--soak', ...VALUED].includes(a) && !VALUED.includes(argv[i - 1] ?? ''))
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown option ${unknown.join(' ')}\n${USAGE}\n`)
   process.exit(1)
@@ -41,7 +57,9 @@ const quick = argv.includes('--quick')
 const opts = {
   quick,
   profile: argv.includes('--profile'),
-  soak: argv.includes('--soak'),
+  soak: argv.includes('--soak') || only === 'soak',
+  soakMinutes: valueOf('--soak-minutes') ?? 60,
+  soakRate: valueOf('--soak-rate'),
   runs: quick ? 1 : 3,
   small: quick ? 300 : 1000,
   large: quick ? 1000 : 10_000,
@@ -53,6 +71,27 @@ const started = performance.now()
 const log = (line: string): void => {
   const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4)
   process.stdout.write(`[${s} s] ${line}\n`)
+}
+
+const RESULTS = path.join(ROOT, 'bench/results.json')
+
+if (only === 'soak') {
+  ensureBuilt(log)
+  const machine = await describeMachine()
+  const commit = describeCommit()
+  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { rows: Array<{ item: string }>; details: Record<string, unknown> }) : null
+  const measured = (previous?.details.small as { ingest?: { qos1?: { figure?: { median?: number } } } } | undefined)?.ingest?.qos1?.figure?.median
+  const rate = opts.soakRate ?? measured ?? 5000
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; ${machine.busyBeforeStartPct} % busy before the start`)
+  log(`soak at ${rate}/s (${opts.soakRate !== null ? '--soak-rate' : measured !== undefined ? 'the sustained QoS 1 rate in bench/results.json' : 'no bench/results.json: a default'})`)
+  const soak = await benchSoak({ minutes: opts.soakMinutes, connections: opts.small, rate, log })
+  const rows = [...(previous?.rows ?? []).filter((r) => r.item !== SOAK_ITEM), ...soakRows(soak)]
+  const durationSec = Math.round((performance.now() - started) / 1000)
+  const results = { ...(previous ?? { generatedAt: new Date().toISOString(), commit, machine, durationSec, options: opts }), rows, details: { ...(previous?.details ?? {}), soak: { ...soak, commit, machine, generatedAt: new Date().toISOString() } } }
+  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(`\n${formatTable(soakRows(soak))}\n\n`)
+  log(`done in ${Math.floor(durationSec / 60)} min ${durationSec % 60} s; merged the soak into bench/results.json`)
+  process.exit(0)
 }
 
 if (only === 'influx') {
@@ -75,7 +114,6 @@ const machine = await describeMachine()
 const commit = describeCommit()
 log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; ${machine.busyBeforeStartPct} % busy before the start`)
 if (machine.busyBeforeStartPct > 10) log(`warning: other processes keep this machine ${machine.busyBeforeStartPct} % busy; the figures will be lower than on an idle machine`)
-if (opts.soak) log('--soak: the one-hour soak belongs to the reliability issue and is not built yet; running the suite without it')
 
 const bundle = dashboardJsSize()
 log(`1. bare aedes baseline, ${opts.small} connections`)
@@ -90,9 +128,15 @@ log(`2-5, 7. Vigil, ${opts.large} connections`)
 const large = await runLargeSession({ connections: opts.large, runs: opts.runs, log })
 log('8. time to ready')
 const ready = await benchTimeToReady({ runs: opts.runs, log })
+let soak: SoakResult | null = null
+if (opts.soak) {
+  const rate = opts.soakRate ?? Math.round(small.ingest.qos1.figure.median)
+  log(`soak: ${opts.soakMinutes} min at ${rate}/s (${opts.soakRate !== null ? '--soak-rate' : 'the sustained QoS 1 rate measured above'})`)
+  soak = await benchSoak({ minutes: opts.soakMinutes, connections: opts.small, rate, log })
+}
 
 const durationSec = Math.round((performance.now() - started) / 1000)
-const rows = buildRows({ baseline, small, large, history, influx, ready, bundle, soak: opts.soak })
+const rows = buildRows({ baseline, small, large, history, influx, ready, bundle, soak })
 const results = {
   generatedAt: new Date().toISOString(),
   commit,
@@ -100,9 +144,9 @@ const results = {
   durationSec,
   options: opts,
   rows,
-  details: { baseline, small, large, history, influx, ready, bundle },
+  details: { baseline, small, large, history, influx, ready, bundle, ...(soak ? { soak } : {}) },
 }
-if (!quick) writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n')
+if (!quick) writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
 if (small.profile !== null) {
   writeFileSync(path.join(ROOT, 'bench/profile.json'), JSON.stringify({ generatedAt: results.generatedAt, commit, machine, options: opts, profile: small.profile }, null, 2) + '\n')
   process.stdout.write(`\nVigil's main thread during the ${opts.small}-connection ingest (${small.profile.idlePct} % idle), self time:\n`)

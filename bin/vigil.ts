@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The `vigil` command (CONTRACT.md §1): `vigil all [--demo]` runs the whole system in one process.
-// The other roles (broker, api, worker, backup, restore) belong to later issues.
+// `vigil backup|restore` live in backup-commands.ts; the other roles (broker, api, worker) belong to later issues.
 import { loadConfig, ConfigError } from '../services/config.js'
+import { BackupError } from '../services/adapters/sql/sqlite-backup.js'
+import { runBackupCommand, UsageError } from './backup-commands.js'
 import { startVigil, type RunningVigil } from '../services/main.js'
 import { prepareDemoCredentials, startDemo } from './demo-mode.js'
 
 const STOP_TIMEOUT_MS = 10_000
 const USAGE = `usage: vigil all [--demo]
+       vigil backup [--telemetry] <file> | vigil restore <file>
 
   all      the whole system in one process (broker, ingest, rules, API, dashboard)
   --demo   also run a simulated demo site (site "demo") and print the demo logins
@@ -24,7 +27,16 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n')
     return
   }
-  if (['broker', 'api', 'worker', 'backup', 'restore'].includes(command)) {
+  if (command === 'backup' || command === 'restore') {
+    try {
+      process.stdout.write((await runBackupCommand(command, rest, process.env)) + '\n')
+      return
+    } catch (err) {
+      if (err instanceof UsageError || err instanceof BackupError || err instanceof ConfigError) fail(err.message)
+      throw err
+    }
+  }
+  if (['broker', 'api', 'worker'].includes(command)) {
     fail(`"vigil ${command}" is not available in this version yet; run "vigil all"`)
   }
   if (command !== 'all') fail(`unknown command "${command}"\n${USAGE}`)

@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { createScaledClock } from './adapters/clock.js'
+import { loadClockAnchor } from './adapters/clock-anchor.js'
 import { createMetrics, type Metrics } from './adapters/metrics.js'
+import { markRunning } from './adapters/running-marker.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
 import { createSqliteTelemetryStore } from './adapters/telemetry/sqlite-telemetry.store.js'
 import { createInfluxTelemetryStore } from './adapters/influx/influx.store.js'
@@ -102,9 +104,11 @@ function listen(server: net.Server, port: number, host: string, what: string): P
 
 export async function startVigil(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningVigil> {
   mkdirSync(config.dataDir, { recursive: true })
+  // `vigil restore` refuses while this marker names a live process (issue #10 item 5).
+  const running = markRunning(config.dataDir)
   const tlsMaterial = loadTls(config)
   const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination(2))
-  const clock = opts.clock ?? createScaledClock(config.clockScale)
+  const clock = opts.clock ?? createScaledClock(config.clockScale, loadClockAnchor(config.dataDir, config.clockScale))
   const metrics = createMetrics()
   const events = createEventBus((err) => logger.error({ err }, 'event listener failed'))
   const key = loadOrCreateSecretKey(config.dataDir, config.secretKey)
@@ -237,6 +241,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       await liveState.stop()
       await telemetry.close()
       await repos.close()
+      running.remove()
     })())
 
   try {

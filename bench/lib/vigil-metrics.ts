@@ -21,6 +21,12 @@ function sum(text: string, name: string): number {
   return total
 }
 
+/** The named series of GET /metrics, summed over their labels (gauges such as heap bytes, backlog). */
+export async function readMetrics(http: string, names: readonly string[]): Promise<Record<string, number>> {
+  const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()
+  return Object.fromEntries(names.map((n) => [n, sum(text, n)]))
+}
+
 export async function readIngestCounters(http: string): Promise<IngestCounters> {
   const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()
   const accepted = sum(text, 'vigil_ingest_accepted_total')

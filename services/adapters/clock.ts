@@ -2,9 +2,14 @@
 // wall clock from the moment it is created, for demos, drills and black-box tests of long timers.
 import type { Clock, TimerHandle } from '../core/clock.js'
 
-export function createScaledClock(scale = 1): Clock {
-  const realStart = Date.now()
-  const now = (): number => (scale === 1 ? Date.now() : Math.round(realStart + (Date.now() - realStart) * scale))
+/** Vigil's time `vigil` at wall time `wall`: where a scaled clock starts from (see clock-anchor.ts). */
+export interface ClockAnchor {
+  wall: number
+  vigil: number
+}
+
+export function createScaledClock(scale = 1, anchor: ClockAnchor = { wall: Date.now(), vigil: Date.now() }): Clock {
+  const now = (): number => (scale === 1 ? Date.now() : Math.round(anchor.vigil + (Date.now() - anchor.wall) * scale))
   return {
     now,
     setTimeout(fn, ms) {

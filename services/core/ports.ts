@@ -221,6 +221,20 @@ export interface RuleOverrideRepo {
   upsert(o: RuleOverride): Promise<RuleOverride>
 }
 
+/** A rule's evaluation memory for one device (its on/off-delay phases, count window), as JSON. */
+export interface RulePhaseRow {
+  deviceId: string
+  ruleId: string
+  state: string
+}
+
+/** Pending rule timers survive a restart (issue #10): the engine resumes them, not from zero. */
+export interface RulePhaseRepo {
+  all(): Promise<RulePhaseRow[]>
+  /** Upserts each row; a null state deletes the row (the rule is back at rest). */
+  saveMany(rows: ReadonlyArray<{ deviceId: string; ruleId: string; state: string | null }>): Promise<void>
+}
+
 export interface RejectionRepo {
   add(rows: readonly Omit<Rejection, 'id'>[]): Promise<void>
   list(filter: { deviceId?: string | undefined; siteIds?: string[] | undefined }, page: PageRequest): Promise<Page<Rejection>>
@@ -455,6 +469,7 @@ export interface Repos {
   alarms: AlarmRepo
   floods: FloodPeriodRepo
   ruleOverrides: RuleOverrideRepo
+  rulePhases: RulePhaseRepo
   rejections: RejectionRepo
   audit: AuditRepo
   workOrders: WorkOrderRepo

@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js'
 import { validateDeviceMessage } from '../core/device-schemas/validate.js'
 import { AppError } from '../core/errors.js'
 import type { Device, DeviceLive, RejectionReason } from '../core/model.js'
-import type { AcceptedMessage, Repos, TelemetryStore } from '../core/ports.js'
+import type { AcceptedMessage, PersistedDeviceState, Repos, TelemetryStore } from '../core/ports.js'
 import { parseTopic } from '../core/topics.js'
 import type { IngestService, LiveStateService, RuleEngine } from '../contracts.js'
 import type { DeviceDirectory } from '../devices/device-directory.js'
@@ -81,16 +81,39 @@ export function createIngestService(deps: IngestDeps): IngestServiceWithStats {
   const stats: Omit<IngestStats, 'rejected'> = { accepted: 0, outOfOrder: 0, duplicates: 0, commits: 0, failedCommits: 0 }
   let stopped = false
   const deadLetter = createDeadLetter({ repos, metrics, logger, clock, max: opts.deadLetterMax })
+  // Last-state rows the operational database refused (PostgreSQL down, issue #10): the messages
+  // themselves are in the telemetry store, so the batch still counts as committed; the rows go
+  // again with the next commit, newest per device.
+  const unsavedStates = new Map<string, PersistedDeviceState>()
+  let statesFailing = false
+
+  function statesToSave(): PersistedDeviceState[] {
+    const fresh = liveState.takeDirty()
+    if (unsavedStates.size === 0) return fresh
+    for (const row of fresh) unsavedStates.set(row.deviceId, row)
+    const rows = [...unsavedStates.values()]
+    unsavedStates.clear()
+    return rows
+  }
 
   async function storeAccepted(batch: Pending[]): Promise<void> {
     if (batch.length === 0) return
     const started = performance.now()
     // Live state first, in memory, so its rows go into this same commit.
     const lives: (DeviceLive | null)[] = batch.map((p) => (p.apply ? liveState.apply(p.msg) : null))
-    const rows = liveState.takeDirty()
-    try {
-      await Promise.all([telemetry.append(batch.map((p) => p.msg)), rows.length > 0 ? repos.deviceStates.saveMany(rows) : undefined])
-    } catch (err) {
+    const rows = statesToSave()
+    const [stored, states] = await Promise.allSettled([telemetry.append(batch.map((p) => p.msg)), rows.length > 0 ? repos.deviceStates.saveMany(rows) : undefined])
+    if (states.status === 'rejected') {
+      for (const row of rows) if (!unsavedStates.has(row.deviceId)) unsavedStates.set(row.deviceId, row)
+      // Once per outage, not once per batch.
+      if (!statesFailing) logger.warn({ err: states.reason, devices: rows.length }, 'last device states not saved (database down); messages are stored and the states are retried')
+      statesFailing = true
+    } else if (statesFailing) {
+      statesFailing = false
+      logger.info('last device states saved again')
+    }
+    if (stored.status === 'rejected') {
+      const err: unknown = stored.reason
       stats.failedCommits++
       logger.error({ err, messages: batch.length }, 'ingest commit failed: the batch is not acknowledged and will be resent')
       for (const p of batch) {

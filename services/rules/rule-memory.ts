@@ -1,7 +1,7 @@
 // What the rule engine remembers per device between messages: the previous state (for
 // transitions like FP-03 and EL-14) and when stamped occurrences last happened (for "not in N
 // days" rules like EL-10 and FP-05). In memory: after a restart the baselines start again from
-// the device's registration (the reliability issue persists timers).
+// the device's registration; the delay phases and count windows are what rule-phase-store.ts keeps.
 import type { FlatState } from '../core/model.js'
 
 export interface RuleMemory {

@@ -8,6 +8,7 @@ import type { EventBus } from '../core/events.js'
 import type { Device, DeviceLive, FlatState } from '../core/model.js'
 import type { AcceptedMessage, Repos } from '../core/ports.js'
 import { RULE_CATALOG, ruleById, rulesFor } from '../core/rules/catalog.js'
+import { offlineTimeoutMs } from '../core/device-types.js'
 import { evaluateRule, type RuleAction } from '../core/rules/evaluate-rule.js'
 import type { RuleContext, RuleDefinition } from '../core/rules/rule-definition.js'
 import type { RaiseInput } from '../alarms/alarm.service.js'
@@ -17,6 +18,7 @@ import { createFireZones } from './fire-zones.js'
 import { createRuleMemory } from './rule-memory.js'
 import { createOverrideCache, validateOverridePatch } from './rule-overrides.js'
 import { newRuntime, shiftPending, type Runtime } from './rule-runtime.js'
+import { createRulePhaseStore, sameRuleState } from './rule-phase-store.js'
 
 /** What the engine asks of the alarm service (services/alarms). */
 export interface RuleAlarmSink {
@@ -38,6 +40,8 @@ export interface RulesDeps {
 }
 
 const RECHECK_MS = 60_000
+/** Waits between attempts of a rule action while the database is down. */
+const ACTION_RETRY_MS = [500, 1000, 2000, 5000, 10_000]
 const info = (r: RuleDefinition): RuleInfo => ({ id: r.id, title: r.title, deviceType: r.deviceType, priority: r.priority, latched: r.latched, params: { ...r.params } })
 
 interface Input {
@@ -51,9 +55,20 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const { clock, repos, alarms, directory, liveState, events, logger } = deps
   const overrides = createOverrideCache()
   const memory = createRuleMemory()
+  const stored = createRulePhaseStore({ repo: repos.rulePhases, logger })
   const fire = createFireZones()
   const runtimes = new Map<string, Runtime>()
   const online = new Map<string, boolean>()
+  // Offline supervision (EL-10, FD-04, AC-05, PU-13, FA-01) sees a device as offline once it has
+  // been silent for its offline timeout (DOMAIN.md §2: 3 missed heartbeats; §3 EL-10 "no message
+  // for 90 s"), not the instant its connection drops: after a network blip or a restart, 2,000
+  // devices reconnecting with backoff raise no offline alarm (issue #10 item 3). The tile still
+  // turns offline at once; only the alarm waits.
+  const lastHeard = new Map<string, number>()
+  const supervisionWakes = new Map<string, TimerHandle>()
+  let startedAt = 0
+  const actionChains = new Map<string, Promise<void>>()
+  let stopped = false
   const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
   let recheck: TimerHandle | null = null
@@ -64,9 +79,14 @@ export function createRulesService(deps: RulesDeps): RulesService {
     return rt
   }
 
+  /**
+   * Hands an action to the alarm service. While the operational database is down (PostgreSQL
+   * stopped, issue #10) the action waits and is tried again, in order per device and rule, so an
+   * alarm the live data raised during the outage is recorded once the database is back.
+   */
   function perform(rule: RuleDefinition, device: Device, action: RuleAction, drill: boolean): void {
     const id = device.id
-    const done: Promise<unknown> = (() => {
+    const attempt = (): Promise<unknown> => {
       switch (action.kind) {
         case 'raise': return alarms.raise({ device, ruleId: rule.id, title: rule.title, priority: action.priority, latched: rule.latched, drill })
         case 'escalate': return alarms.escalate(id, rule.id, action.priority)
@@ -74,8 +94,43 @@ export function createRulesService(deps: RulesDeps): RulesService {
         case 'suppress': return alarms.suppress(id, rule.id, action.reason)
         case 'unsuppress': return alarms.unsuppress(id, rule.id)
       }
-    })()
-    done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`))
+    }
+    const run = async (): Promise<void> => {
+      for (let n = 0; ; n++) {
+        try {
+          await attempt()
+          return
+        } catch (err) {
+          if (stopped || repos.health().ok) {
+            logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`)
+            return
+          }
+          if (n === 0) logger.warn({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} waits for the database`)
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, ACTION_RETRY_MS[Math.min(n, ACTION_RETRY_MS.length - 1)]!))
+        }
+      }
+    }
+    const k = key(id, rule.id)
+    const before = actionChains.get(k)
+    const chained = before === undefined ? run() : before.then(run)
+    actionChains.set(k, chained)
+    void chained.finally(() => {
+      if (actionChains.get(k) === chained) actionChains.delete(k)
+    })
+  }
+
+  function supervisedOnline(device: Device, live: DeviceLive): boolean {
+    return live.online || clock.now() - (lastHeard.get(device.id) ?? startedAt) < offlineTimeoutMs(device.type)
+  }
+
+  /** Evaluates the offline supervision when the device's silence reaches its timeout. */
+  function superviseSilence(deviceId: string, type: Device['type']): void {
+    supervisionWakes.get(deviceId)?.cancel()
+    const due = (lastHeard.get(deviceId) ?? startedAt) + offlineTimeoutMs(type)
+    supervisionWakes.set(deviceId, clock.setTimeout(() => {
+      supervisionWakes.delete(deviceId)
+      evaluateDevice(deviceId, (r) => r.whileOffline === true)
+    }, Math.max(0, due - clock.now())))
   }
 
   /** Everything a rule sees except its parameters, built once per device and evaluation round. */
@@ -84,7 +139,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     return {
       state: live.state,
       previous: input.previous ?? live.state,
-      device, now: clock.now(), online: live.online,
+      device, now: clock.now(), online: supervisedOnline(device, live),
       event: input.event,
       fire: { zone: fire.zoneActive(device.siteId, building, zone), building: fire.buildingActive(device.siteId, building) },
       lastAt: (k) => memory.lastAt(device.id, k),
@@ -97,6 +152,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     if (!enabled) return
     if (!live.online && !rule.whileOffline) return
     const rt = runtimeOf(device.id, rule.id)
+    const before = rt.state
     const now = base.now
     if (rt.frozenAt !== null) {
       shiftPending(rt, now - rt.frozenAt)
@@ -105,6 +161,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     if (input.drill !== undefined) rt.drill = input.drill
     const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
     rt.state = result.state
+    if (!sameRuleState(before, rt.state)) stored.changed(device.id, rule.id, rt.state)
     rt.timer?.cancel()
     rt.timer = null
     for (const action of result.actions) perform(rule, device, action, rt.drill)
@@ -149,6 +206,10 @@ export function createRulesService(deps: RulesDeps): RulesService {
         rt.timer = null
         rt.frozenAt ??= clock.now()
       }
+      if (device) superviseSilence(device.id, device.type)
+    } else {
+      supervisionWakes.get(live.deviceId)?.cancel()
+      supervisionWakes.delete(live.deviceId)
     }
     evaluateDevice(live.deviceId, (r) => r.whileOffline === true)
   }
@@ -177,11 +238,15 @@ export function createRulesService(deps: RulesDeps): RulesService {
   }
 
   function forget(deviceId: string): void {
+    stored.forget(deviceId, RULE_CATALOG.filter((r) => runtimes.has(key(deviceId, r.id))).map((r) => r.id))
     for (const rule of RULE_CATALOG) {
       runtimes.get(key(deviceId, rule.id))?.timer?.cancel()
       runtimes.delete(key(deviceId, rule.id))
     }
     memory.forget(deviceId)
+    lastHeard.delete(deviceId)
+    supervisionWakes.get(deviceId)?.cancel()
+    supervisionWakes.delete(deviceId)
     fire.forget(deviceId)
     online.delete(deviceId)
   }
@@ -197,15 +262,25 @@ export function createRulesService(deps: RulesDeps): RulesService {
 
   return {
     async start() {
+      stopped = false
       overrides.load(await repos.ruleOverrides.all())
+      // Delays in progress resume where they were (issue #10): a due time is a point on Vigil's
+      // clock, so the time Vigil was down counts, as it would have had Vigil kept running.
+      for (const row of await stored.load()) {
+        if (directory.device(row.deviceId) && ruleById(row.ruleId)) runtimeOf(row.deviceId, row.ruleId).state = row.state
+      }
       // Alarms whose condition held at shutdown resume as active, so their clear is noticed.
       for (const alarm of await repos.alarms.listOpen()) {
-        if (alarm.active) runtimeOf(alarm.deviceId, alarm.ruleId).state.phase = { kind: 'active' }
+        const rt = runtimeOf(alarm.deviceId, alarm.ruleId)
+        if (alarm.active && rt.state.phase.kind === 'idle') rt.state = { ...rt.state, phase: { kind: 'active' } }
         countedAlarms.add(alarm.id)
       }
+      // After a restart every device starts offline: each has its full timeout from now to come back.
+      startedAt = clock.now()
       for (const device of directory.all()) {
         const live = liveState.get(device.id)
         if (device.type === 'fire-panel' && live) fire.updatePanel(device, live.state)
+        if (!live?.online) superviseSilence(device.id, device.type)
       }
       unsubscribe.push(
         events.on('DeviceChanged', onOnlineChanged),
@@ -219,11 +294,17 @@ export function createRulesService(deps: RulesDeps): RulesService {
       recheck = clock.setInterval(recheckAll, RECHECK_MS)
     },
     async stop() {
+      stopped = true
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
       for (const rt of runtimes.values()) rt.timer?.cancel()
+      for (const t of supervisionWakes.values()) t.cancel()
+      supervisionWakes.clear()
+      await stored.flush()
     },
     onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device) {
+      // The broker's will (`{"online":false}`) is the device's absence, not a sign of life.
+      if (msg.kind !== 'status' || msg.fields.online === true) lastHeard.set(device.id, clock.now())
       const event = msg.kind === 'event' ? msg.fields : undefined
       const previous = memory.previous(device.id) ?? live.state
       const rules = rulesFor(device.type)

@@ -52,3 +52,32 @@ export async function spawnVigil(env: Record<string, string>, timeoutMs = 30_000
     },
   }
 }
+
+export interface CommandResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a one-shot `vigil <args>` (backup, restore) as a child process without blocking this one. */
+export function runVigilCommand(args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CommandResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/vigil.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`vigil ${args.join(' ')} did not finish within ${timeoutMs} ms:\n${stdout}${stderr}`))
+    }, timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}

@@ -1,7 +1,8 @@
 // No loss through an InfluxDB outage (issue #5 "No loss"; ARCHITECTURE.md "Durability"): InfluxDB
 // is stopped while a device publishes under load, Vigil is killed (SIGKILL) and started again
 // while InfluxDB is still down, the device publishes more, InfluxDB comes back: every point the
-// broker acknowledged is in InfluxDB exactly once, and /readyz named telemetry while it was down.
+// broker acknowledged is in InfluxDB exactly once, /readyz named telemetry while it was down, and
+// live data kept raising alarms meanwhile.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../helpers/devices.js'
 import { startInfluxServer, type InfluxServer } from '../helpers/influx-server.js'
 import { spawnVigil, type SpawnedVigil } from '../helpers/spawn-vigil.js'
+import { call } from '../helpers/spawned-api.js'
 
 const DB = 'outage'
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-influx-outage-'))
@@ -23,17 +25,6 @@ afterAll(async () => {
   await influx?.destroy()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${text}`)
-  return text ? JSON.parse(text) : undefined
-}
 
 const readyz = async (base: string): Promise<{ status: number; body: any }> => {
   const res = await fetch(`${base}/readyz`)
@@ -117,6 +108,16 @@ describe('InfluxDB outage under load, with Vigil killed and restarted meanwhile'
     const second = await connect(running.mqttUrl)
     await publishRange(second, 1501, 2500, base, (seq) => acked.add(seq))
     expect(acked.size).toBe(2500)
+
+    // Live data still raises alarms while InfluxDB is down (issue #10 item 2): the lift reports it
+    // is on battery, and EL-07 raises after its 10 s on-delay, from the live state.
+    await second.publishAsync('bldg/o1/elevator/lift-9/telemetry', JSON.stringify({ power: 'battery' }), { qos: 1 })
+    const mainsLost = await waitFor('EL-07 while InfluxDB is down', async () => {
+      const { items } = await call(running!.http, 'GET', '/api/v1/alarms?deviceId=lift-9', token)
+      return items.find((a: { ruleId: string }) => a.ruleId === 'EL-07')
+    }, 30_000)
+    expect(mainsLost).toMatchObject({ priority: 2, active: true })
+    expect(influx.isRunning()).toBe(false)
 
     // Phase 3: InfluxDB is back; the spool drains into it.
     await influx.start()

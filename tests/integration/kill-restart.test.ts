@@ -8,6 +8,7 @@ import mqtt from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnVigil, type SpawnedVigil } from '../helpers/spawn-vigil.js'
 import { dropTestDatabase } from '../helpers/test-database.js'
+import { call } from '../helpers/spawned-api.js'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vigil-kill-'))
 const env = { VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: 'Kill-test-pass-1' }
@@ -18,17 +19,6 @@ afterAll(async () => {
   await dropTestDatabase(dataDir)
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${text}`)
-  return text ? JSON.parse(text) : undefined
-}
 
 describe('killed with SIGKILL right after acknowledgements', () => {
   it('finds every acknowledged QoS 1 message after the restart, and the last state marked stale', async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import SqliteDatabase from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSqliteTelemetryStore, type SqliteTelemetryStore } from '../../services/adapters/telemetry/sqlite-telemetry.store.js'
 import type { AcceptedMessage, Aggregate } from '../../services/core/ports.js'
@@ -119,12 +120,17 @@ describe('SQLite telemetry store', () => {
     expect(await history('level')).toEqual([{ t: T0 + 4, v: 4 }])
   })
 
-  it('prunes raw rows older than a time and by the retention period', async () => {
+  it('prunes raw rows older than a time and by the retention period, never events', async () => {
     const day = 86_400_000
-    await store.append([msg(0, { level: 1 }), msg(10 * day, { level: 2 }), msg(95 * day, { level: 3 })])
+    await store.append([msg(0, { level: 1 }), msg(10 * day, { level: 2 }), msg(95 * day, { level: 3 }), { ...msg(1, { event: 'pump_fault' }), kind: 'event' }])
     expect(await store.prune(T0 + 5 * day)).toBe(1)
+    expect(await store.prune(T0 + 5000 * day)).toBe(2)
+    await store.append([msg(10 * day, { level: 2 }), msg(95 * day, { level: 3 })])
     expect(await store.pruneExpired(T0 + 101 * day)).toBe(1)
     expect(await history('level', { to: T0 + 200 * day })).toEqual([{ t: T0 + 95 * day, v: 3 }])
+    const file = new SqliteDatabase(path.join(dataDir, 'telemetry.db'), { readonly: true })
+    expect(file.prepare(`SELECT kind, fields FROM messages WHERE kind = 'event'`).all()).toEqual([{ kind: 'event', fields: '{"event":"pump_fault"}' }])
+    file.close()
   })
 
   it('keeps the data across close and reopen', async () => {

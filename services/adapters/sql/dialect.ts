@@ -64,6 +64,14 @@ export function openSqlConnection(target: SqlTarget): SqlConnection {
     pool.on('error', (err) => {
       lastError = err.message
     })
+    // So does a client checked out at that moment (PostgreSQL stopped or restarted, issue #10): its
+    // query fails to its caller, the pool drops the broken client when it is released, and the
+    // process carries on, degraded, until the server is back.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        lastError = err.message
+      })
+    })
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }), dialect: 'postgres', health }
   }
   const database = openSqlite(target.dataDir)

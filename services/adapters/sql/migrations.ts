@@ -358,11 +358,27 @@ function floorPlans(): Migration {
   }
 }
 
+// Issue #10: the rule engine's pending on/off-delays and count windows, so a restart resumes them.
+function rulePhases(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rule_phases')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rule_phases_pk', ['device_id', 'rule_id'])
+        .execute()
+    },
+  }
+}
+
 // Migrations see the schema as it was when they were written, not today's Database type.
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> {
   const migrator = new Migrator({
     db: db as unknown as Kysely<unknown>,
-    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect), '0004_emergencies_duty': emergenciesAndDuty(dialect), '0009_security': security(dialect), '0010_floor_plans': floorPlans() }) },
+    provider: { getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect), '0002_alarm_management': alarmManagement(dialect), '0003_work_orders': workOrders(dialect), '0004_emergencies_duty': emergenciesAndDuty(dialect), '0009_security': security(dialect), '0010_floor_plans': floorPlans(), '0011_rule_phases': rulePhases() }) },
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) {

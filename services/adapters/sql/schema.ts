@@ -311,6 +311,7 @@ export interface Database {
   alarm_history: AlarmHistoryTable
   flood_periods: FloodPeriodsTable
   rule_overrides: RuleOverridesTable
+  rule_phases: RulePhasesTable
   rejections: RejectionsTable
   audit: AuditTable
   work_orders: WorkOrdersTable
@@ -327,4 +328,11 @@ export interface Database {
   access_events: AccessEventsTable
   refresh_tokens: RefreshTokensTable
   floor_plans: FloorPlansTable
+}
+
+export interface RulePhasesTable {
+  device_id: string
+  rule_id: string
+  state: string
+  updated_at: string
 }

@@ -14,6 +14,7 @@ import { openSqlConnection, type SqlTarget } from './dialect.js'
 import { migrateToLatest } from './migrations.js'
 import { createRejectionRepo } from './rejections.repo.js'
 import { createRuleOverrideRepo } from './rule-overrides.repo.js'
+import { createRulePhaseRepo } from './rule-phases.repo.js'
 import { createSiteRepo } from './sites.repo.js'
 import { createUserRepo } from './users.repo.js'
 import { createNotificationRepo } from './notifications.repo.js'
@@ -47,6 +48,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     alarms: createAlarmRepo(db, dialect),
     floods: createFloodPeriodRepo(db),
     ruleOverrides: createRuleOverrideRepo(db),
+    rulePhases: createRulePhaseRepo(db, now),
     rejections: createRejectionRepo(db),
     audit: createAuditRepo(db),
     workOrders: createWorkOrderRepo(db, dialect),

@@ -8,7 +8,11 @@ import { AppError, isAppError } from '../../core/errors.js'
 import type { AcceptedMessage, Aggregate, DependencyHealth, HistoryPoint, HistoryQuery, TelemetryStore } from '../../core/ports.js'
 
 export interface SqliteTelemetryStore extends TelemetryStore {
-  /** Deletes raw rows with device time before olderThanMs; resolves to how many. */
+  /**
+   * Deletes raw readings (telemetry and status) with device time before olderThanMs; resolves to
+   * how many. Events are never deleted here: they are the fire-door monitor and elevator fault
+   * records DOMAIN.md §7.2 keeps at least 3 and 4 years.
+   */
   prune(olderThanMs: number): Promise<number>
   /** Applies the raw retention (DOMAIN.md §7.2: 90 d raw) relative to nowMs. */
   pruneExpired(nowMs: number): Promise<number>
@@ -97,7 +101,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
     max: db.prepare<Record<string, unknown>, PointRow>(numericSql('MAX')),
     last: db.prepare<Record<string, unknown>, PointRow>(LAST_SQL),
   }
-  const pruneSlice = db.prepare(`DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages WHERE ts < ? LIMIT ${PRUNE_SLICE})`)
+  const pruneSlice = db.prepare(`DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages WHERE ts < ? AND kind <> 'event' LIMIT ${PRUNE_SLICE})`)
 
   let lastAppendError: string | null = null
   let closed = false

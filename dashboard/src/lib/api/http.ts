@@ -88,7 +88,19 @@ export interface Session {
 
 const q = (siteId: string | null): string => (siteId ? `siteId=${encodeURIComponent(siteId)}` : '')
 
+/** GET /readyz (outside /api/v1, no token): each dependency's check, or null when Vigil does not answer. */
+async function readiness(): Promise<Record<string, { ok: boolean; detail?: string }> | null> {
+  try {
+    const res = await fetch('/readyz', { headers: { accept: 'application/json' } })
+    const body = (await res.json()) as { checks?: Record<string, { ok: boolean; detail?: string }> }
+    return body.checks ?? null
+  } catch {
+    return null
+  }
+}
+
 export const api = {
+  readiness,
   login: (username: string, password: string) => request<Session>('POST', '/auth/login', null, { username, password }),
   refresh: (refreshToken: string) => request<Session>('POST', '/auth/refresh', null, { refreshToken }),
   logout: (token: string, refreshToken: string | null) => request<null>('POST', '/auth/logout', token, refreshToken ? { refreshToken } : {}),

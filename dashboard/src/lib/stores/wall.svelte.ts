@@ -21,6 +21,7 @@ import { FloodBoard } from './flood.svelte.js'
 import { t } from '../i18n/catalog.js'
 import { errorText } from '../i18n/errors.js'
 import { FloorPlanBoard } from './floor-plans.svelte.js'
+import { ServerHealth } from './health.svelte.js'
 import type { Session } from './session.svelte.js'
 import type { Toasts } from './toasts.svelte.js'
 
@@ -32,6 +33,7 @@ export class Wall {
   alarms = new AlarmBoard()
   status = new DeviceStatusIndex()
   flood = new FloodBoard()
+  health = new ServerHealth()
   access = new AccessTicker()
   desk: AlarmDesk
   workOrders: WorkOrderDesk
@@ -67,6 +69,7 @@ export class Wall {
     const gen = ++this.#generation
     const token = this.session.token
     if (!token) return
+    this.health.start()
     try {
       const sites = await api.sites(token).catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) throw err
@@ -93,6 +96,7 @@ export class Wall {
 
   stop(): void {
     this.#generation++
+    this.health.stop()
     this.#socket?.disconnect()
     this.#socket = null
     this.#alarmBuffer = null
