@@ -1,6 +1,7 @@
 // What the wall says when a dependency is down (CONTRACT.md §1: "says so on /readyz, in the log and
 // on the dashboard"). Pure: GET /readyz's `checks` in, one line per failing dependency out, naming
-// what it means for the operator, not just which part failed.
+// what it means for the operator, not just which part failed, in the user's language.
+import { t } from './i18n/catalog.js'
 
 export interface DependencyCheck {
   ok: boolean
@@ -15,20 +16,9 @@ export interface Degradation {
   detail: string | null
 }
 
-const EFFECTS: Record<string, { title: string; effect: string }> = {
-  database: {
-    title: 'Database unreachable',
-    effect: 'live device data continues; alarms raised meanwhile appear when it is back; sign-in and lists may fail',
-  },
-  telemetry: {
-    title: 'Telemetry store unreachable',
-    effect: 'live state and alarms continue; readings are kept on disk and written when it is back',
-  },
-  broker: {
-    title: 'Device listener down',
-    effect: 'devices cannot connect; their tiles turn offline',
-  },
-}
+const KNOWN = ['database', 'telemetry', 'broker'] as const
+type Known = (typeof KNOWN)[number]
+const isKnown = (name: string): name is Known => (KNOWN as readonly string[]).includes(name)
 
 export function degradations(checks: Readonly<Record<string, DependencyCheck>> | null | undefined): Degradation[] {
   if (!checks) return []
@@ -36,8 +26,8 @@ export function degradations(checks: Readonly<Record<string, DependencyCheck>> |
     .filter(([, c]) => c && c.ok === false)
     .map(([name, c]) => ({
       name,
-      title: EFFECTS[name]?.title ?? `${name} unavailable`,
-      effect: EFFECTS[name]?.effect ?? 'some functions may be delayed',
+      title: isKnown(name) ? t(`health.${name}.title`) : t('health.other.title', { name }),
+      effect: isKnown(name) ? t(`health.${name}.effect`) : t('health.other.effect'),
       detail: c.detail ?? null,
     }))
     .sort((a, b) => a.name.localeCompare(b.name))

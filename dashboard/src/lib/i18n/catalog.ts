@@ -12,10 +12,11 @@ import { devices } from './messages/devices.js'
 import { duty } from './messages/duty.js'
 import { errors } from './messages/errors.js'
 import { floorPlans } from './messages/floor-plans.js'
+import { health } from './messages/health.js'
 import { rules } from './messages/rules.js'
 import { wall } from './messages/wall.js'
 
-export const CATALOGS = [common, wall, alarms, devices, duty, errors, rules, deviceDetail, floorPlans] as const
+export const CATALOGS = [common, wall, alarms, devices, duty, errors, rules, deviceDetail, floorPlans, health] as const
 
 type KeysOf<C> = C extends Catalog<infer E> ? keyof E & string : never
 export type MessageKey = KeysOf<(typeof CATALOGS)[number]>
