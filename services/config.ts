@@ -18,6 +18,8 @@ export interface Config {
   /** Bound of the on-disk telemetry spool in bytes (VIGIL_SPOOL_MAX_MB). */
   spoolMaxBytes: number
   redisUrl: string | null
+  /** Prefix of Vigil's Redis keys and pub/sub channels (VIGIL_REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: string
   tlsCert: string | null
   tlsKey: string | null
   mqttsPort: number
@@ -149,6 +151,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`VIGIL_DATABASE_URL must be a postgres:// URL`)
   }
+  const redisUrl = optional(env, 'VIGIL_REDIS_URL')
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('VIGIL_REDIS_URL must be a redis:// URL')
+  const redisPrefix = env.VIGIL_REDIS_PREFIX || 'vigil'
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`VIGIL_REDIS_PREFIX=${redisPrefix} must be 1-64 letters, digits, _ . -`)
   const tlsCert = optional(env, 'VIGIL_TLS_CERT')
   const tlsKey = optional(env, 'VIGIL_TLS_KEY')
   if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together')
@@ -167,7 +173,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     webhook: webhookConfig(env),
     deviceRate: deviceRate(env),
     spoolMaxBytes: spoolMaxBytes(env),
-    redisUrl: optional(env, 'VIGIL_REDIS_URL'),
+    redisUrl,
+    redisPrefix,
     tlsCert,
     tlsKey,
     logLevel: env.VIGIL_LOG_LEVEL || 'info',

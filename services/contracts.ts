@@ -20,6 +20,11 @@ export interface LiveStateService {
   takeDirty(): import('./core/ports.js').PersistedDeviceState[]
   ensure(device: Device): void
   remove(deviceId: string): void
+  /**
+   * Takes a device's state as another process (the worker owning its site) announced it: how
+   * `vigil api` keeps the state it serves in step without ingesting anything itself.
+   */
+  mirror(live: DeviceLive): void
 }
 
 export interface IngestService {

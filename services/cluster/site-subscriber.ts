@@ -1,0 +1,70 @@
+// A worker reads one site's device topics as an MQTT client of the broker (`vigil broker` or an
+// external one). The client id is the site's, not the worker's, and the session is persistent
+// (clean: false) with QoS 1: messages published while no worker runs the site are queued by the
+// broker under that id, and the worker that takes the site over inherits them. The PUBACK for
+// each message goes back only after ingest has handled it (mqtt.js handleMessage), so a worker
+// killed mid-batch leaves the unacknowledged messages to be delivered again to the next owner.
+import mqtt, { type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+
+export interface SiteSubscriber {
+  siteId: string
+  close(): Promise<void>
+}
+
+export function siteClientId(prefix: string, siteId: string): string {
+  return `${prefix}-site-${siteId}`
+}
+
+export function siteTopicFilter(siteId: string): string {
+  return `bldg/${siteId}/+/+/+`
+}
+
+export async function connectSiteSubscriber(opts: {
+  brokerUrl: string
+  username: string
+  password: string
+  clientPrefix: string
+  siteId: string
+  handle: (topic: string, payload: Buffer) => Promise<void>
+  logger: Logger
+}): Promise<SiteSubscriber> {
+  const { siteId, logger } = opts
+  const client: MqttClient = mqtt.connect(opts.brokerUrl, {
+    clientId: siteClientId(opts.clientPrefix, siteId),
+    clean: false,
+    username: opts.username,
+    password: opts.password,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    protocolVersion: 4,
+  })
+  client.handleMessage = (packet, done) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+    opts.handle(packet.topic, payload).then(
+      () => done(),
+      (err: unknown) => {
+        // No PUBACK: the broker keeps the message in the site's session and delivers it again.
+        logger.error({ err, siteId }, 'message not stored; the broker will deliver it again')
+        client.end(true, () => client.reconnect())
+      },
+    )
+  }
+  client.on('error', (err) => logger.warn({ err: err.message, siteId }, 'site subscriber MQTT error'))
+  client.on('connect', (connack) => {
+    // A session the broker kept still has the subscription; subscribing again is harmless.
+    if (!connack.sessionPresent) logger.info({ siteId }, 'new MQTT session for the site')
+    client.subscribe(siteTopicFilter(siteId), { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128)) logger.error({ err, siteId, granted }, 'subscription to the site refused')
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => { client.end(true); reject(new Error(`cannot connect to the broker at ${opts.brokerUrl} for site ${siteId}: ${err.message}`)) }
+    client.once('connect', () => { client.off('error', onError); resolve() })
+    client.once('error', onError)
+  })
+  return {
+    siteId,
+    close: () => client.endAsync(),
+  }
+}
