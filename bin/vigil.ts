@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// The `vigil` command (CONTRACT.md §1): `vigil all [--demo]` runs the whole system in one process.
-// The other roles (broker, api, worker, backup, restore) belong to later issues.
+// The `vigil` command (CONTRACT.md §1): `vigil all [--demo]` runs the whole system in one process;
+// `vigil broker`, `vigil api` and `vigil worker --sites a,b` run its parts apart (README "Deployment").
 import { loadConfig, ConfigError } from '../services/config.js'
 import { startVigil, type RunningVigil } from '../services/main.js'
 import { prepareDemoCredentials, startDemo } from './demo-mode.js'
+import { startRole, ROLE_USAGE } from './roles.js'
 
 const STOP_TIMEOUT_MS = 10_000
-const USAGE = `usage: vigil all [--demo]
+const USAGE = `usage: vigil all [--demo] | broker | api | worker --sites a,b
 
   all      the whole system in one process (broker, ingest, rules, API, dashboard)
   --demo   also run a simulated demo site (site "demo") and print the demo logins
+${ROLE_USAGE}
 
 Configuration comes from VIGIL_* environment variables (README.md, "Configuration").`
 
@@ -24,7 +26,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n')
     return
   }
-  if (['broker', 'api', 'worker', 'backup', 'restore'].includes(command)) {
+  if (command === 'broker' || command === 'api' || command === 'worker') {
+    return startRole(command, rest, fail)
+  }
+  if (['backup', 'restore'].includes(command)) {
     fail(`"vigil ${command}" is not available in this version yet; run "vigil all"`)
   }
   if (command !== 'all') fail(`unknown command "${command}"\n${USAGE}`)

@@ -20,6 +20,10 @@ export interface Config {
   redisUrl: string | null
   /** Prefix of Vigil's Redis keys and pub/sub channels (VIGIL_REDIS_PREFIX), so deployments can share one Redis. */
   redisPrefix: string
+  /** `vigil worker`: the brokers it reads from (VIGIL_BROKER_URL, comma-separated; the next one when one fails). */
+  brokerUrls: string[]
+  /** `vigil worker`: how long a dead worker's site lease lasts before a standby takes the site (VIGIL_SITE_LEASE_MS). */
+  siteLeaseMs: number
   tlsCert: string | null
   tlsKey: string | null
   mqttsPort: number
@@ -155,6 +159,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('VIGIL_REDIS_URL must be a redis:// URL')
   const redisPrefix = env.VIGIL_REDIS_PREFIX || 'vigil'
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`VIGIL_REDIS_PREFIX=${redisPrefix} must be 1-64 letters, digits, _ . -`)
+  const brokerUrls = (env.VIGIL_BROKER_URL || 'mqtt://127.0.0.1:1883').split(',').map((u) => u.trim()).filter((u) => u !== '')
+  for (const u of brokerUrls) if (!/^mqtts?:\/\/[^/]+$/.test(u)) throw new ConfigError(`VIGIL_BROKER_URL: ${u} must be mqtt://host:port or mqtts://host:port`)
+  const leaseRaw = env.VIGIL_SITE_LEASE_MS || '15000'
+  const siteLeaseMs = Number(leaseRaw)
+  if (!Number.isInteger(siteLeaseMs) || siteLeaseMs < 1000 || siteLeaseMs > 600_000) throw new ConfigError(`VIGIL_SITE_LEASE_MS=${leaseRaw} must be whole milliseconds from 1000 to 600000`)
   const tlsCert = optional(env, 'VIGIL_TLS_CERT')
   const tlsKey = optional(env, 'VIGIL_TLS_KEY')
   if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together')
@@ -175,6 +184,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     spoolMaxBytes: spoolMaxBytes(env),
     redisUrl,
     redisPrefix,
+    brokerUrls,
+    siteLeaseMs,
     tlsCert,
     tlsKey,
     logLevel: env.VIGIL_LOG_LEVEL || 'info',

@@ -3,15 +3,11 @@
 import { mkdirSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { existsSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { createScaledClock } from './adapters/clock.js'
 import { createMetrics, type Metrics } from './adapters/metrics.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
-import { buildApp } from './api/build-app.js'
 import { createBroker } from '../broker/create-broker.js'
 import type { Clock } from './core/clock.js'
 import { createEventBus, type EventBus } from './core/events.js'
@@ -21,18 +17,16 @@ import type { AlarmService, IngestService, LiveStateService, RulesService, Devic
 import { createDeviceDirectory, type DeviceDirectory } from './devices/device-directory.js'
 import { createDeviceSecrets } from './devices/device-secrets.js'
 import { loadDirectory } from './devices/device.service.js'
+import { listen } from './listen.js'
+import { createPeopleFacing } from './people-facing.js'
 import { createServiceGraph, startEngine, stopIntake, stopTimers } from './service-graph.js'
 import type { WorkOrderServices } from './work-orders/work-orders.js'
 import type { EmergencyService } from './emergencies/emergency.service.js'
 import type { DutyServices } from './handover/duty-services.js'
 import type { WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
-import { createRealtime } from './realtime/realtime.service.js'
 import { loadOrCreateSecretKey } from './secret-key.js'
-import { createTokenRevocations } from './security/token-revocations.js'
 import { createRequestContext, withRequestAddress } from './security/request-context.js'
-import { siteRoom } from './realtime/subscription.js'
 import { loadTls } from './security/tls.js'
-import { createSocketSessionGuard, type SocketSessionGuard } from './security/socket-sessions.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -69,25 +63,6 @@ export interface RunningVigil {
   stop(): Promise<void>
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-
-/** dashboard/dist, from the sources (tsx) or from dist/services (compiled). */
-function findDashboard(): string | null {
-  for (const candidate of [path.resolve(here, '../dashboard/dist'), path.resolve(here, '../../dashboard/dist')]) {
-    if (existsSync(path.join(candidate, 'index.html'))) return candidate
-  }
-  return null
-}
-
-function listen(server: net.Server, port: number, host: string, what: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new Error(err.code === 'EADDRINUSE' ? `${what} port ${port} on ${host} is already in use` : `${what} cannot listen on ${host}:${port}: ${err.message}`))
-    })
-    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port))
-  })
-}
-
 export async function startVigil(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningVigil> {
   mkdirSync(config.dataDir, { recursive: true })
   const tlsMaterial = loadTls(config)
@@ -114,41 +89,14 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const mqttsServer = tlsMaterial === null ? null : tls.createServer({ ...tlsMaterial, minVersion: 'TLSv1.2' }, (socket) => broker.handleConnection(socket))
   let brokerListening = false
 
-  let socketSessions: SocketSessionGuard | null = null
-  const revocations = createTokenRevocations(Date.now, (jti) => socketSessions?.revoked(jti))
-  const app = await buildApp({
-    revocations,
-    requestContext,
-    https: tlsMaterial,
-    config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, jwtSecret: key.toString('hex'),
+  const { app, realtime, socketSessions } = await createPeopleFacing({
+    config, clock, logger, metrics, repos, graph, directory, events, requestContext, key, tlsMaterial,
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),
       telemetry: telemetry.health(),
     }),
-    dashboardDir: findDashboard(),
   })
-  const realtime = createRealtime({
-    httpServer: app.server,
-    // The user is re-read like the REST API does, so a changed role or site list applies at once.
-    verifyToken: async (token) => {
-      let username: string | undefined
-      try {
-        const claims = app.jwt.verify<{ username?: string; sub?: string; jti?: string }>(token)
-        // A logged-out token is refused here too (issue #7), like on the REST API.
-        if (revocations.isRevoked(claims.jti)) return null
-        username = claims.username ?? claims.sub
-      } catch {
-        return null
-      }
-      const user = username ? await repos.users.get(username) : undefined
-      return user ? { username: user.username, role: user.role, siteIds: user.siteIds } : null
-    },
-    events, liveState, directory, metrics, logger, clock,
-  })
-  graph.announceAccess.to = (e) => realtime.io.to(siteRoom(e.siteId)).emit('access', e)
-  socketSessions = createSocketSessionGuard({ io: realtime.io, decode: (t) => app.jwt.decode<{ jti?: string; exp?: number }>(t), revocations })
 
   let mqttPort: number
   let mqttsPort: number | null = null
@@ -162,7 +110,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       await broker.close()
       await listenerClosed
       await stopIntake(graph)
-      socketSessions?.stop()
+      socketSessions.stop()
       await realtime.close()
       await app.close()
       await stopTimers(graph)

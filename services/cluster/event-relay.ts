@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { DomainEventMap, EventBus } from '../core/events.js'
+import { createEventBus, type DomainEventMap, type EventBus } from '../core/events.js'
 
 export type ProcessRole = 'api' | 'worker' | 'broker'
 
@@ -22,14 +22,15 @@ export type RemoteEvent = {
 
 export interface EventRelay {
   readonly processId: string
-  /** Publishes every event `events` carries, except those `replay` put there. */
-  publishFrom(events: EventBus): void
+  /**
+   * Publishes every event `events` carries, except those `replay` put there, and returns the bus
+   * of this process's own events (what it announces on socket.io).
+   */
+  publishFrom(events: EventBus): EventBus
   /** Runs fn for every event of another process. */
   onRemote(fn: (e: RemoteEvent) => void): void
   /** Emits a remote event into a local bus without publishing it back. */
   replay(events: EventBus, e: RemoteEvent): void
-  /** Only this process's own events (what it announces on socket.io). */
-  readonly own: EventBus
   close(): Promise<void>
 }
 
@@ -38,7 +39,6 @@ export async function createEventRelay(opts: {
   prefix: string
   role: ProcessRole
   logger: Logger
-  own: EventBus
 }): Promise<EventRelay> {
   const { logger, role } = opts
   const processId = `${role}-${randomUUID()}`
@@ -69,17 +69,18 @@ export async function createEventRelay(opts: {
 
   return {
     processId,
-    own: opts.own,
     publishFrom(events) {
+      const own = createEventBus((err) => logger.error({ err }, 'event listener failed'))
       for (const name of RELAYED_EVENTS) {
         events.on(name, (payload: DomainEventMap[typeof name]) => {
           if (replaying) return
-          opts.own.emit(name, payload as never)
+          own.emit(name, payload as never)
           pub.publish(channel, JSON.stringify({ origin: { id: processId, role }, name, payload })).catch((err: unknown) => {
             logger.warn({ err, event: name }, 'cluster event not published')
           })
         })
       }
+      return own
     },
     onRemote: (fn) => void handlers.push(fn),
     replay(events, e) {

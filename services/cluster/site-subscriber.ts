@@ -20,17 +20,24 @@ export function siteTopicFilter(siteId: string): string {
   return `bldg/${siteId}/+/+/+`
 }
 
-export async function connectSiteSubscriber(opts: {
-  brokerUrl: string
+/** Connects in the background and keeps reconnecting: a broker that is down now is tried again. */
+export function connectSiteSubscriber(opts: {
+  /** One or more brokers of the cluster; the client moves to the next when one fails. */
+  brokerUrls: readonly string[]
   username: string
   password: string
   clientPrefix: string
   siteId: string
   handle: (topic: string, payload: Buffer) => Promise<void>
   logger: Logger
-}): Promise<SiteSubscriber> {
+}): SiteSubscriber {
   const { siteId, logger } = opts
-  const client: MqttClient = mqtt.connect(opts.brokerUrl, {
+  const servers = opts.brokerUrls.map((u) => {
+    const url = new URL(u)
+    return { host: url.hostname, port: Number(url.port || (url.protocol === 'mqtts:' ? 8883 : 1883)), protocol: url.protocol.replace(':', '') as 'mqtt' | 'mqtts' }
+  })
+  const client: MqttClient = mqtt.connect({
+    servers,
     clientId: siteClientId(opts.clientPrefix, siteId),
     clean: false,
     username: opts.username,
@@ -57,11 +64,6 @@ export async function connectSiteSubscriber(opts: {
     client.subscribe(siteTopicFilter(siteId), { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128)) logger.error({ err, siteId, granted }, 'subscription to the site refused')
     })
-  })
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => { client.end(true); reject(new Error(`cannot connect to the broker at ${opts.brokerUrl} for site ${siteId}: ${err.message}`)) }
-    client.once('connect', () => { client.off('error', onError); resolve() })
-    client.once('error', onError)
   })
   return {
     siteId,
