@@ -24,6 +24,8 @@ export interface Config {
   brokerUrls: string[]
   /** `vigil worker`: how long a dead worker's site lease lasts before a standby takes the site (VIGIL_SITE_LEASE_MS). */
   siteLeaseMs: number
+  /** `vigil api` with an external Mosquitto: its dynamic-security admin (VIGIL_MOSQUITTO_DYNSEC_URL), where device logins are provisioned. */
+  mosquittoDynsecUrl: string | null
   tlsCert: string | null
   tlsKey: string | null
   mqttsPort: number
@@ -164,6 +166,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
   const leaseRaw = env.VIGIL_SITE_LEASE_MS || '15000'
   const siteLeaseMs = Number(leaseRaw)
   if (!Number.isInteger(siteLeaseMs) || siteLeaseMs < 1000 || siteLeaseMs > 600_000) throw new ConfigError(`VIGIL_SITE_LEASE_MS=${leaseRaw} must be whole milliseconds from 1000 to 600000`)
+  const mosquittoDynsecUrl = optional(env, 'VIGIL_MOSQUITTO_DYNSEC_URL')
+  if (mosquittoDynsecUrl && !/^mqtts?:\/\/[^@/]+@[^/]+$/.test(mosquittoDynsecUrl)) {
+    throw new ConfigError('VIGIL_MOSQUITTO_DYNSEC_URL must be mqtt://admin-user:password@host:port')
+  }
   const tlsCert = optional(env, 'VIGIL_TLS_CERT')
   const tlsKey = optional(env, 'VIGIL_TLS_KEY')
   if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together')
@@ -186,6 +192,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     redisPrefix,
     brokerUrls,
     siteLeaseMs,
+    mosquittoDynsecUrl,
     tlsCert,
     tlsKey,
     logLevel: env.VIGIL_LOG_LEVEL || 'info',

@@ -9,7 +9,7 @@ import { createRoutedTelemetryStore } from './adapters/influx/routed-telemetry.s
 import { createAlarmService, type AlarmEngine } from './alarms/alarm.service.js'
 import type { Clock } from './core/clock.js'
 import type { EventBus } from './core/events.js'
-import type { Repos, TelemetryStore } from './core/ports.js'
+import type { BrokerProvisioner, Repos, TelemetryStore } from './core/ports.js'
 import type { Config } from './config.js'
 import type { IngestService, LiveStateService, DeviceService, UserService } from './contracts.js'
 import type { DeviceDirectory } from './devices/device-directory.js'
@@ -53,6 +53,8 @@ export function createServiceGraph(deps: {
   repos: Repos
   directory: DeviceDirectory
   secrets: DeviceSecrets
+  /** An external broker's device logins (Mosquitto dynamic security), kept in step by the device service. */
+  brokerAccounts?: BrokerProvisioner
 }): ServiceGraph {
   const { config, clock, logger, metrics, events, repos, directory, secrets } = deps
   // With VIGIL_INFLUX_URL, telemetry goes to InfluxDB through the spool, events and status stay in
@@ -92,7 +94,7 @@ export function createServiceGraph(deps: {
     ...(deviceRate ? { admit: (id: string) => deviceRate.take(id) } : {}),
   })
   const userService = createUserService({ repos, clock, logger })
-  const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
+  const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock, ...(deps.brokerAccounts ? { brokerAccounts: deps.brokerAccounts } : {}) })
   return { telemetry, liveState, alarms, workOrders, emergencies, duty, rules, ingest, userService, deviceService, webhook, accessEvents, announceAccess }
 }
 

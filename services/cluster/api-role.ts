@@ -17,6 +17,8 @@ import { createPeopleFacing } from '../people-facing.js'
 import { createServiceGraph } from '../service-graph.js'
 import { applyRegistryChange, openRoleBasics } from './role-basics.js'
 import { withoutTimers } from './timerless-clock.js'
+import { createDynsecProvisioner } from '../adapters/mosquitto/dynsec-provisioner.js'
+import { SERVICE_USERNAME, servicePassword } from '../../broker/service-identity.js'
 
 export interface RunningApi {
   ports: { http: number }
@@ -34,7 +36,12 @@ export async function startApiRole(config: Readonly<Config>, opts: { clock?: Clo
   const directory = createDeviceDirectory(await loadDirectory(repos))
   const events = createEventBus((err) => logger.error({ err }, 'event listener failed'))
   // Timers belong to the worker that owns the site; here they would fire twice (module comment).
-  const graph = createServiceGraph({ config, clock: withoutTimers(clock), logger, metrics, events, repos, directory, secrets })
+  const brokerAccounts = config.mosquittoDynsecUrl === null ? null : await createDynsecProvisioner({
+    url: config.mosquittoDynsecUrl, serviceUsername: SERVICE_USERNAME, servicePassword: servicePassword(key), logger,
+  }).catch(async (err: unknown) => { await basics.close(); throw err })
+  const graph = createServiceGraph({
+    config, clock: withoutTimers(clock), logger, metrics, events, repos, directory, secrets, ...(brokerAccounts ? { brokerAccounts } : {}),
+  })
   await graph.liveState.start()
   const own = relay.publishFrom(events)
   relay.onRemote((e) => {
@@ -67,7 +74,7 @@ export async function startApiRole(config: Readonly<Config>, opts: { clock?: Clo
     await app.close()
     await graph.liveState.stop()
     await graph.telemetry.close()
-    await Promise.allSettled([pubClient.quit(), subClient.quit()])
+    await Promise.allSettled([pubClient.quit(), subClient.quit(), brokerAccounts?.close()])
     await basics.close()
   })())
   try {

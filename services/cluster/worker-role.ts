@@ -44,6 +44,14 @@ interface Engine {
 
 const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
+function announcesOnline(payload: Buffer): boolean {
+  try {
+    return (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true
+  } catch {
+    return false
+  }
+}
+
 export function parseSites(raw: string): string[] {
   const sites = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))]
   if (sites.length === 0) throw new Error('--sites needs at least one site id, e.g. --sites north,south')
@@ -70,6 +78,10 @@ export async function startWorkerRole(
     // Vigil's own commands to devices come back on the site filter: nothing to ingest.
     if (parsed === null || parsed.suffix === 'cmd') return
     if (e === null || !e.sites.has(parsed.siteId)) throw new Error(`site ${parsed.siteId} is not run by this worker`)
+    // The embedded broker tells ingest of every (re)connect, so a restarted device's lower seq is a
+    // new baseline (CONTRACT.md §2). A separate broker does not; the device's own `{"online": true}`
+    // status, which it publishes on connecting, stands in for that signal here.
+    if (parsed.suffix === 'status' && announcesOnline(payload)) e.graph.ingest.deviceConnected(parsed.deviceId)
     await e.graph.ingest.handle({ topic, payload, deviceId: parsed.deviceId })
   }
 
