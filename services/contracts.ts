@@ -72,6 +72,8 @@ export interface RulesService extends RuleEngine {
   effective(scope: 'site' | 'device', scopeId: string): Promise<EffectiveRule[]>
   /** Throws AppError UNKNOWN_RULE / UNKNOWN_RULE_PARAM / VALIDATION_FAILED. Takes effect at once. */
   setOverride(scope: 'site' | 'device', scopeId: string, ruleId: string, patch: { enabled?: boolean | undefined; params?: Record<string, number> | undefined }, actor: string): Promise<EffectiveRule>
+  /** Re-reads the overrides from the database (another process changed one; `vigil api` at start). */
+  reloadOverrides(): Promise<void>
 }
 
 /**

@@ -43,9 +43,12 @@ export async function startApiRole(config: Readonly<Config>, opts: { clock?: Clo
     config, clock: withoutTimers(clock), logger, metrics, events, repos, directory, secrets, ...(brokerAccounts ? { brokerAccounts } : {}),
   })
   await graph.liveState.start()
+  // The rules do not run here, but their overrides are read and changed through this API.
+  await graph.rules.reloadOverrides()
   const own = relay.publishFrom(events)
   relay.onRemote((e) => {
     if (e.name === 'DeviceChanged') graph.liveState.mirror(e.payload)
+    else if (e.name === 'RuleOverrideChanged') graph.rules.reloadOverrides().catch((err: unknown) => logger.warn({ err }, 'rule overrides not re-read'))
     else if (e.name === 'DeviceRegistryChanged') {
       applyRegistryChange(e.payload, { repos, directory, liveState: graph.liveState }).catch((err: unknown) => logger.warn({ err }, 'device registry change not applied'))
     }

@@ -13,7 +13,7 @@ export type ProcessRole = 'api' | 'worker' | 'broker'
 
 export const RELAYED_EVENTS = [
   'DeviceChanged', 'AlarmChanged', 'DeviceRegistryChanged', 'AlarmChattering', 'FloodChanged',
-  'WorkOrderChanged', 'NotificationSent', 'EmergencyChanged',
+  'WorkOrderChanged', 'NotificationSent', 'EmergencyChanged', 'RuleOverrideChanged',
 ] as const satisfies ReadonlyArray<keyof DomainEventMap>
 
 export type RemoteEvent = {

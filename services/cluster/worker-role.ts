@@ -148,6 +148,10 @@ export async function startWorkerRole(
         .catch((err: unknown) => logger.warn({ err }, 'device registry change not applied'))
       return
     }
+    if (e.name === 'RuleOverrideChanged') {
+      current.graph.rules.reloadOverrides().catch((err: unknown) => logger.warn({ err }, 'rule overrides not re-read'))
+      return
+    }
     if (e.origin.role !== 'api') return
     if (e.name === 'AlarmChanged' && current.sites.has(e.payload.siteId)) {
       current.graph.alarms.follow(e.payload)
