@@ -5,6 +5,7 @@ import type { BaselineResult } from './suites/broker-baseline.js'
 import type { BundleSize } from './suites/dashboard.js'
 import type { HistoryResult } from './suites/history.js'
 import type { InfluxResult } from './suites/influx.js'
+import type { ClusterIngestResult } from './suites/cluster-ingest.js'
 import type { LargeSessionResult, SmallSessionResult } from './suites/sessions.js'
 import type { TimeToReadyResult } from './suites/time-to-ready.js'
 
@@ -81,5 +82,15 @@ export function influxWriteRows(x: InfluxResult): Row[] {
     row('–', `InfluxDB raw /write, keep-alive, ${n(x.points)} points`, 'points/s', x.rawPointsPerSec, null, '', 'the limit the store is compared to'),
     row('–', `InfluxDB store write until confirmed, ${n(x.points)} points`, 'points/s', x.storePointsPerSec, null, `raw /write ${n(x.rawPointsPerSec.median)}/s`),
     row('–', 'InfluxDB store ÷ raw /write', '', x.ratio, null),
+  ]
+}
+
+/** Issue #9: ingest through separate workers (two clustered brokers, PostgreSQL, Redis). */
+export function clusterIngestRows(x: ClusterIngestResult): Row[] {
+  const what = `${n(x.devices)} devices × ${n(x.messagesPerDevice)} msgs, QoS 1`
+  return [
+    row('–', `vigil worker ×1 (2 sites), ${what}`, 'msg/s', x.oneWorker, null, '', 'until every seq is in PostgreSQL'),
+    row('–', `vigil worker ×2 (1 site each), ${what}`, 'msg/s', x.twoWorkers, null, `one worker ${n(x.oneWorker.median)}/s`),
+    row('–', 'two workers ÷ one', '', x.ratio, null),
   ]
 }
