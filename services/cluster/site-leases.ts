@@ -25,7 +25,7 @@ export function startSiteLeases(opts: {
   holder: string
   sites: readonly string[]
   leaseMs: number
-  /** Called one change at a time, in order; the next check waits for it. */
+  /** Called one change at a time, in order, with the sites held after it; renewals do not wait for it. */
   onChange: (held: readonly string[]) => Promise<void>
   logger: Logger
 }): SiteLeases {
@@ -33,6 +33,7 @@ export function startSiteLeases(opts: {
   const held = new Set<string>()
   let stopped = false
   let timer: NodeJS.Timeout | null = null
+  let changes: Promise<void> = Promise.resolve()
 
   async function checkOnce(): Promise<void> {
     let changed = false
@@ -51,7 +52,12 @@ export function startSiteLeases(opts: {
         logger.info({ site }, 'site lease taken')
       }
     }
-    if (changed && !stopped) await opts.onChange([...held].sort())
+    if (changed && !stopped) {
+      // Renewals go on while the worker reorganises (a slow start must not let its leases lapse);
+      // the changes themselves are applied one after another, in order.
+      const now = [...held].sort()
+      changes = changes.then(() => (stopped ? undefined : opts.onChange(now))).catch((err: unknown) => logger.error({ err }, 'applying the site leases failed'))
+    }
   }
 
   const loop = (): void => {
@@ -68,6 +74,7 @@ export function startSiteLeases(opts: {
     async stop() {
       stopped = true
       if (timer) clearTimeout(timer)
+      await changes
       await Promise.all([...held].map((site) => redis.eval(RELEASE, 1, leaseKey(prefix, site), holder)))
       held.clear()
     },

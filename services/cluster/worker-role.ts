@@ -68,6 +68,7 @@ export async function startWorkerRole(
   const { relay, logger } = basics
   const password = servicePassword(basics.key)
   const subscribers = new Map<string, SiteSubscriber>()
+  let stopping: Promise<void> | null = null
   let engine: Engine | null = null
   // Messages wait here while the engine is being rebuilt; they are acknowledged only once handled.
   let ready: Promise<Engine | null> = Promise.resolve(null)
@@ -113,6 +114,7 @@ export async function startWorkerRole(
   }
 
   async function onLeasesChanged(held: readonly string[]): Promise<void> {
+    if (stopping !== null) return
     const keep = new Set(held)
     for (const [site, sub] of subscribers) {
       if (keep.has(site)) continue
@@ -169,7 +171,6 @@ export async function startWorkerRole(
     onChange: onLeasesChanged, logger,
   })
 
-  let stopping: Promise<void> | null = null
   return {
     processId: relay.processId,
     held: () => leases.held(),
