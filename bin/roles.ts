@@ -54,7 +54,7 @@ export async function startRole(role: Role, args: string[], fail: (m: string) =>
         process.stdout.write(`Created user "admin" with the generated password ${a.generatedAdminPassword} (shown once; set VIGIL_ADMIN_PASSWORD to choose it)\n`)
       }
     } else {
-      const w = await startWorkerRole(config, { sites })
+      const w = await startWorkerRole(config, { sites, onFatal: (err) => fail(`cannot run the sites it holds: ${err instanceof Error ? err.message : String(err)}`) })
       stop = w.stop
       process.stdout.write(JSON.stringify({ event: 'listening', role, sites, id: w.processId }) + '\n')
     }

@@ -62,7 +62,16 @@ export function parseSites(raw: string): string[] {
 
 export async function startWorkerRole(
   config: Readonly<Config>,
-  opts: { sites: readonly string[]; clock?: Clock; logger?: Logger },
+  opts: {
+    sites: readonly string[]
+    clock?: Clock
+    logger?: Logger
+    /**
+     * The worker holds sites it cannot run (its services did not start: the database is down, say).
+     * The CLI exits: the leases then lapse and a standby takes the sites, and a supervisor restarts this one.
+     */
+    onFatal?: (err: unknown) => void
+  },
 ): Promise<RunningWorker> {
   const basics = await openRoleBasics(config, 'worker', opts)
   const { relay, logger } = basics
@@ -125,8 +134,14 @@ export async function startWorkerRole(
     let resolveReady!: (e: Engine | null) => void
     ready = new Promise((r) => { resolveReady = r })
     try {
+      engine = null
       if (previous) await stopEngine(previous)
+      // A failed start leaves no engine: messages are then refused (not acknowledged) and come again.
       engine = await buildEngine(held)
+    } catch (err) {
+      logger.fatal({ err, sites: held }, 'cannot run the sites this worker holds')
+      opts.onFatal?.(err)
+      throw err
     } finally {
       resolveReady(engine)
     }
