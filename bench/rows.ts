@@ -5,6 +5,7 @@ import type { BaselineResult } from './suites/broker-baseline.js'
 import type { BundleSize } from './suites/dashboard.js'
 import type { HistoryResult } from './suites/history.js'
 import type { InfluxResult } from './suites/influx.js'
+import type { ClusterIngestResult } from './suites/cluster-ingest.js'
 import type { LargeSessionResult, SmallSessionResult } from './suites/sessions.js'
 import type { TimeToReadyResult } from './suites/time-to-ready.js'
 import type { SoakResult } from './suites/soak.js'
@@ -97,5 +98,15 @@ export function soakRows(x: SoakResult): Row[] {
     row(SOAK_ITEM, 'V8 heap drift', '×', one(d.ratio.heapUsedMB), atMost(1.1), `${d.first.heapUsedMB} → ${d.last.heapUsedMB} MB`),
     row(SOAK_ITEM, 'alarm event p99 drift', '×', one(d.ratio.alarmP99Ms), atMost(1.5), `${d.first.alarmP99Ms} → ${d.last.alarmP99Ms} ms`, missing ? `${missing} alarms never arrived` : ''),
     row(SOAK_ITEM, 'acknowledged rate drift', '×', one(d.ratio.ackedPerSec), null, `${n(d.first.ackedPerSec)} → ${n(d.last.ackedPerSec)}/s`),
+  ]
+}
+
+/** Issue #9: ingest through separate workers (two clustered brokers, PostgreSQL, Redis). */
+export function clusterIngestRows(x: ClusterIngestResult): Row[] {
+  const what = `${n(x.devices)} devices × ${n(x.messagesPerDevice)} msgs, QoS 1`
+  return [
+    row('–', `vigil worker ×1 (2 sites), ${what}`, 'msg/s', x.oneWorker, null, '', 'until every seq is in PostgreSQL'),
+    row('–', `vigil worker ×2 (1 site each), ${what}`, 'msg/s', x.twoWorkers, null, `one worker ${n(x.oneWorker.median)}/s`),
+    row('–', 'two workers ÷ one', '', x.ratio, null),
   ]
 }

@@ -13,13 +13,16 @@
 //                                 bench/results.json); its rows and details are merged into that file
 //   npm run bench -- --only influx  just the InfluxDB suite (write throughput, history); prints its
 //                                 rows and writes bench/results-influx.json (results.json untouched)
+//   npm run bench -- --only cluster  ingest through one worker against two (issue #9; PostgreSQL and
+//                                 Redis); writes bench/results-cluster.json
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureBuilt } from './lib/build.js'
 import { describeCommit, describeMachine } from './lib/machine.js'
 import { formatTable, markdownTable } from './lib/report.js'
 import { ROOT } from './lib/server-process.js'
-import { buildRows, influxHistoryRows, influxWriteRows, SOAK_ITEM, soakRows } from './rows.js'
+import { buildRows, clusterIngestRows, influxHistoryRows, influxWriteRows, SOAK_ITEM, soakRows } from './rows.js'
+import { benchClusterIngest } from './suites/cluster-ingest.js'
 import { benchSoak, type SoakResult } from './suites/soak.js'
 import { benchBrokerBaseline } from './suites/broker-baseline.js'
 import { dashboardJsSize } from './suites/dashboard.js'
@@ -28,8 +31,8 @@ import { benchInflux } from './suites/influx.js'
 import { runLargeSession, runSmallSession } from './suites/sessions.js'
 import { benchTimeToReady } from './suites/time-to-ready.js'
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak [--soak-minutes N] [--soak-rate N]] [-- --only influx|soak]'
-const SUITES = ['influx', 'soak']
+const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak [--soak-minutes N] [--soak-rate N]] [-- --only influx|soak|cluster]'
+const SUITES = ['influx', 'soak', 'cluster']
 const argv = process.argv.slice(2)
 const onlyAt = argv.indexOf('--only')
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined
@@ -106,6 +109,24 @@ if (only === 'influx') {
   writeFileSync(path.join(ROOT, 'bench/results-influx.json'), JSON.stringify(results, null, 2) + '\n')
   process.stdout.write(`\n${formatTable(rows)}\n\n${markdownTable(rows)}\n\n`)
   log(`done in ${Math.floor(durationSec / 60)} min ${durationSec % 60} s; wrote bench/results-influx.json (bench/results.json left as it was)`)
+  process.exit(0)
+}
+
+if (only === 'cluster') {
+  ensureBuilt(log)
+  const machine = await describeMachine()
+  const commit = describeCommit()
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; ${machine.busyBeforeStartPct} % busy before the start`)
+  const devices = 100
+  const messagesPerDevice = quick ? 100 : 500
+  log(`cluster ingest: ${devices} devices × ${messagesPerDevice} messages, one worker then two, ${opts.runs} runs`)
+  const cluster = await benchClusterIngest({ runs: opts.runs, devices, messagesPerDevice, log })
+  const rows = clusterIngestRows(cluster)
+  const durationSec = Math.round((performance.now() - started) / 1000)
+  const results = { generatedAt: new Date().toISOString(), commit, machine, durationSec, options: opts, rows, details: { cluster } }
+  if (!quick) writeFileSync(path.join(ROOT, 'bench/results-cluster.json'), JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(`\n${formatTable(rows)}\n\n${markdownTable(rows)}\n\n`)
+  log(`done in ${Math.floor(durationSec / 60)} min ${durationSec % 60} s${quick ? ' (--quick: nothing written)' : '; wrote bench/results-cluster.json'}`)
   process.exit(0)
 }
 

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// The `vigil` command (CONTRACT.md §1): `vigil all [--demo]` runs the whole system in one process.
-// `vigil backup|restore` live in backup-commands.ts; the other roles (broker, api, worker) belong to later issues.
+// The `vigil` command (CONTRACT.md §1): `vigil all [--demo]` runs the whole system in one process;
+// `vigil broker`, `vigil api` and `vigil worker --sites a,b` run its parts apart (README "Deployment");
+// `vigil backup|restore` (backup-commands.ts) snapshot and restore the embedded database.
 import { loadConfig, ConfigError } from '../services/config.js'
 import { BackupError } from '../services/adapters/sql/sqlite-backup.js'
 import { runBackupCommand, UsageError } from './backup-commands.js'
 import { startVigil, type RunningVigil } from '../services/main.js'
 import { prepareDemoCredentials, startDemo } from './demo-mode.js'
+import { startRole, ROLE_USAGE } from './roles.js'
 
 const STOP_TIMEOUT_MS = 10_000
-const USAGE = `usage: vigil all [--demo]
+const USAGE = `usage: vigil all [--demo] | broker | api | worker --sites a,b
        vigil backup [--telemetry] <file> | vigil restore <file>
 
   all      the whole system in one process (broker, ingest, rules, API, dashboard)
   --demo   also run a simulated demo site (site "demo") and print the demo logins
+${ROLE_USAGE}
 
 Configuration comes from VIGIL_* environment variables (README.md, "Configuration").`
 
@@ -27,6 +30,9 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n')
     return
   }
+  if (command === 'broker' || command === 'api' || command === 'worker') {
+    return startRole(command, rest, fail)
+  }
   if (command === 'backup' || command === 'restore') {
     try {
       process.stdout.write((await runBackupCommand(command, rest, process.env)) + '\n')
@@ -35,9 +41,6 @@ async function main(): Promise<void> {
       if (err instanceof UsageError || err instanceof BackupError || err instanceof ConfigError) fail(err.message)
       throw err
     }
-  }
-  if (['broker', 'api', 'worker'].includes(command)) {
-    fail(`"vigil ${command}" is not available in this version yet; run "vigil all"`)
   }
   if (command !== 'all') fail(`unknown command "${command}"\n${USAGE}`)
   const unknown = rest.filter((a) => a !== '--demo')

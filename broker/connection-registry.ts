@@ -6,6 +6,9 @@ import type { Client } from 'aedes'
 export interface ConnectionRegistry {
   /** Authentication succeeded: this connection speaks for deviceId. */
   authenticated(client: Client, deviceId: string): void
+  /** Authentication succeeded for Vigil's own service client (a worker), not a device. */
+  authenticatedService(client: Client): void
+  isService(client: Client | null): boolean
   deviceOf(client: Client | null): string | undefined
   /** The device whose connected client uses this client id, if any. */
   ownerOfClientId(clientId: string): string | undefined
@@ -21,10 +24,13 @@ export function createConnectionRegistry(): ConnectionRegistry {
   const byClientId = new Map<string, Client>()
   const perDevice = new Map<string, number>()
   const registered = new WeakSet<Client>()
+  const services = new WeakSet<Client>()
   let count = 0
 
   return {
     authenticated: (client, deviceId) => void devices.set(client, deviceId),
+    authenticatedService: (client) => void services.add(client),
+    isService: (client) => client !== null && services.has(client),
     deviceOf: (client) => (client === null ? undefined : devices.get(client)),
     ownerOfClientId(clientId) {
       const c = byClientId.get(clientId)

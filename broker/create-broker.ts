@@ -14,12 +14,21 @@ import { createConnectionRegistry } from './connection-registry.js'
 import { createAuthenticate } from './hooks/authenticate.js'
 import { createAuthorizePublish } from './hooks/authorize-publish.js'
 import { createAuthorizeSubscribe } from './hooks/authorize-subscribe.js'
+import type { RedisBackends } from './redis-backends.js'
 
 export interface BrokerDeps {
   directory: DeviceDirectory
   secrets: DeviceSecrets
-  ingest: IngestService
-  liveState: LiveStateService
+  /** Embedded (`vigil all`): every device publish is ingested before its PUBACK. Absent in the broker role. */
+  ingest?: IngestService
+  /** Embedded: a device's last disconnect marks it offline. The broker role publishes an offline status instead. */
+  liveState?: LiveStateService
+  /** Broker role: aedes instances clustered over Redis, Vigil's workers as service clients. */
+  cluster?: {
+    backends: RedisBackends
+    serviceCheck: (password: Buffer) => boolean
+    refreshDirectory: () => Promise<void>
+  }
   metrics: Metrics
   clock: Clock
   logger: Logger
@@ -35,24 +44,40 @@ export interface VigilBroker {
 }
 
 export async function createBroker(deps: BrokerDeps): Promise<VigilBroker> {
-  const { directory, secrets, ingest, liveState, metrics, clock, logger } = deps
+  const { directory, secrets, ingest, liveState, cluster, metrics, clock, logger } = deps
   const registry = createConnectionRegistry()
   const aedes = await Aedes.createBroker({
-    authenticate: createAuthenticate({ directory, secrets, registry, metrics, clock, logger }),
-    authorizePublish: createAuthorizePublish({ directory, registry, ingest, metrics, logger }),
+    authenticate: createAuthenticate({
+      directory, secrets, registry, metrics, clock, logger,
+      ...(cluster ? { serviceCheck: cluster.serviceCheck, refreshDirectory: cluster.refreshDirectory } : {}),
+    }),
+    authorizePublish: createAuthorizePublish({ directory, registry, metrics, logger, ...(ingest ? { ingest } : {}) }),
     authorizeSubscribe: createAuthorizeSubscribe({ directory, registry, metrics }),
+    ...(cluster ? { mq: cluster.backends.mq, persistence: cluster.backends.persistence } : {}),
   })
+
+  /** Broker role: the workers learn of a device's last disconnect as an offline status (a will of sorts). */
+  const announceOffline = (deviceId: string): void => {
+    const device = directory.device(deviceId)
+    if (device === undefined) return
+    aedes.publish(
+      { cmd: 'publish', topic: deviceTopic(device, 'status'), payload: Buffer.from('{"online":false}'), qos: 1, retain: false, dup: false },
+      (err) => { if (err) logger.warn({ err, deviceId }, 'offline status not published') },
+    )
+  }
 
   aedes.on('client', (client) => {
     const deviceId = registry.connected(client)
     metrics.mqttConnected.set(registry.size())
     // A seq that falls back after a reconnect is a device restart (CONTRACT.md §2).
-    if (deviceId !== undefined) ingest.deviceConnected(deviceId)
+    if (deviceId !== undefined) ingest?.deviceConnected(deviceId)
   })
   const gone = (client: Parameters<typeof registry.disconnected>[0]): void => {
     const left = registry.disconnected(client)
     metrics.mqttConnected.set(registry.size())
-    if (left?.last) liveState.markOffline(left.deviceId, 'disconnect')
+    if (!left?.last) return
+    if (liveState) liveState.markOffline(left.deviceId, 'disconnect')
+    else if (cluster && !aedes.closed) announceOffline(left.deviceId)
   }
   aedes.on('clientDisconnect', gone)
   aedes.on('clientError', (client, err) => {
@@ -75,8 +100,10 @@ export async function createBroker(deps: BrokerDeps): Promise<VigilBroker> {
         )
       })
     },
-    close() {
-      return new Promise<void>((resolve) => aedes.close(() => resolve()))
+    async close() {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()))
+      const persistence = cluster?.backends.persistence as { destroy?: (cb: () => void) => void } | undefined
+      if (persistence?.destroy) await new Promise<void>((resolve) => persistence.destroy!(() => resolve()))
     },
   }
 }

@@ -18,6 +18,14 @@ export interface Config {
   /** Bound of the on-disk telemetry spool in bytes (VIGIL_SPOOL_MAX_MB). */
   spoolMaxBytes: number
   redisUrl: string | null
+  /** Prefix of Vigil's Redis keys and pub/sub channels (VIGIL_REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: string
+  /** `vigil worker`: the brokers it reads from (VIGIL_BROKER_URL, comma-separated; the next one when one fails). */
+  brokerUrls: string[]
+  /** `vigil worker`: how long a dead worker's site lease lasts before a standby takes the site (VIGIL_SITE_LEASE_MS). */
+  siteLeaseMs: number
+  /** `vigil api` with an external Mosquitto: its dynamic-security admin (VIGIL_MOSQUITTO_DYNSEC_URL), where device logins are provisioned. */
+  mosquittoDynsecUrl: string | null
   tlsCert: string | null
   tlsKey: string | null
   mqttsPort: number
@@ -149,6 +157,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`VIGIL_DATABASE_URL must be a postgres:// URL`)
   }
+  const redisUrl = optional(env, 'VIGIL_REDIS_URL')
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('VIGIL_REDIS_URL must be a redis:// URL')
+  const redisPrefix = env.VIGIL_REDIS_PREFIX || 'vigil'
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`VIGIL_REDIS_PREFIX=${redisPrefix} must be 1-64 letters, digits, _ . -`)
+  const brokerUrls = (env.VIGIL_BROKER_URL || 'mqtt://127.0.0.1:1883').split(',').map((u) => u.trim()).filter((u) => u !== '')
+  for (const u of brokerUrls) if (!/^mqtts?:\/\/[^/]+$/.test(u)) throw new ConfigError(`VIGIL_BROKER_URL: ${u} must be mqtt://host:port or mqtts://host:port`)
+  const leaseRaw = env.VIGIL_SITE_LEASE_MS || '15000'
+  const siteLeaseMs = Number(leaseRaw)
+  if (!Number.isInteger(siteLeaseMs) || siteLeaseMs < 1000 || siteLeaseMs > 600_000) throw new ConfigError(`VIGIL_SITE_LEASE_MS=${leaseRaw} must be whole milliseconds from 1000 to 600000`)
+  const mosquittoDynsecUrl = optional(env, 'VIGIL_MOSQUITTO_DYNSEC_URL')
+  if (mosquittoDynsecUrl && !/^mqtts?:\/\/[^@/]+@[^/]+$/.test(mosquittoDynsecUrl)) {
+    throw new ConfigError('VIGIL_MOSQUITTO_DYNSEC_URL must be mqtt://admin-user:password@host:port')
+  }
   const tlsCert = optional(env, 'VIGIL_TLS_CERT')
   const tlsKey = optional(env, 'VIGIL_TLS_KEY')
   if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('VIGIL_TLS_CERT and VIGIL_TLS_KEY must be set together')
@@ -167,7 +188,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     webhook: webhookConfig(env),
     deviceRate: deviceRate(env),
     spoolMaxBytes: spoolMaxBytes(env),
-    redisUrl: optional(env, 'VIGIL_REDIS_URL'),
+    redisUrl,
+    redisPrefix,
+    brokerUrls,
+    siteLeaseMs,
+    mosquittoDynsecUrl,
     tlsCert,
     tlsKey,
     logLevel: env.VIGIL_LOG_LEVEL || 'info',

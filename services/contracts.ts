@@ -20,6 +20,11 @@ export interface LiveStateService {
   takeDirty(): import('./core/ports.js').PersistedDeviceState[]
   ensure(device: Device): void
   remove(deviceId: string): void
+  /**
+   * Takes a device's state as another process (the worker owning its site) announced it: how
+   * `vigil api` keeps the state it serves in step without ingesting anything itself.
+   */
+  mirror(live: DeviceLive): void
 }
 
 export interface IngestService {
@@ -67,6 +72,8 @@ export interface RulesService extends RuleEngine {
   effective(scope: 'site' | 'device', scopeId: string): Promise<EffectiveRule[]>
   /** Throws AppError UNKNOWN_RULE / UNKNOWN_RULE_PARAM / VALIDATION_FAILED. Takes effect at once. */
   setOverride(scope: 'site' | 'device', scopeId: string, ruleId: string, patch: { enabled?: boolean | undefined; params?: Record<string, number> | undefined }, actor: string): Promise<EffectiveRule>
+  /** Re-reads the overrides from the database (another process changed one; `vigil api` at start). */
+  reloadOverrides(): Promise<void>
 }
 
 /**

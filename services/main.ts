@@ -3,21 +3,13 @@
 import { mkdirSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { existsSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { createScaledClock } from './adapters/clock.js'
 import { loadClockAnchor } from './adapters/clock-anchor.js'
-import { createMetrics, type Metrics } from './adapters/metrics.js'
 import { markRunning } from './adapters/running-marker.js'
+import { createMetrics, type Metrics } from './adapters/metrics.js'
 import { openSqlRepos } from './adapters/sql/sql-repos.js'
-import { createSqliteTelemetryStore } from './adapters/telemetry/sqlite-telemetry.store.js'
-import { createInfluxTelemetryStore } from './adapters/influx/influx.store.js'
-import { createRoutedTelemetryStore } from './adapters/influx/routed-telemetry.store.js'
-import { createAlarmService } from './alarms/alarm.service.js'
-import { buildApp } from './api/build-app.js'
 import { createBroker } from '../broker/create-broker.js'
 import type { Clock } from './core/clock.js'
 import { createEventBus, type EventBus } from './core/events.js'
@@ -26,27 +18,17 @@ import type { Config } from './config.js'
 import type { AlarmService, IngestService, LiveStateService, RulesService, DeviceService, UserService } from './contracts.js'
 import { createDeviceDirectory, type DeviceDirectory } from './devices/device-directory.js'
 import { createDeviceSecrets } from './devices/device-secrets.js'
-import { createDeviceService, loadDirectory } from './devices/device.service.js'
-import { createIngestService } from './ingest/ingest.service.js'
-import { createLiveStateService } from './live-state/live-state.service.js'
-import { createRealtime } from './realtime/realtime.service.js'
-import { createRulesService } from './rules/rules.service.js'
+import { loadDirectory } from './devices/device.service.js'
+import { listen } from './listen.js'
+import { createPeopleFacing } from './people-facing.js'
+import { createServiceGraph, startEngine, stopIntake, stopTimers } from './service-graph.js'
+import type { WorkOrderServices } from './work-orders/work-orders.js'
+import type { EmergencyService } from './emergencies/emergency.service.js'
+import type { DutyServices } from './handover/duty-services.js'
+import type { WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
 import { loadOrCreateSecretKey } from './secret-key.js'
-import { createUserService } from './users/user.service.js'
-import { createTokenRevocations } from './security/token-revocations.js'
 import { createRequestContext, withRequestAddress } from './security/request-context.js'
-import { createAccessEventRecorder } from './security/access-events.js'
-import { createDeviceRateLimiter } from './security/device-rate-limiter.js'
-import { siteRoom } from './realtime/subscription.js'
 import { loadTls } from './security/tls.js'
-import { createSocketSessionGuard, type SocketSessionGuard } from './security/socket-sessions.js'
-import { createWorkOrderServices, type WorkOrderServices } from './work-orders/work-orders.js'
-import { createEmergencyService, type EmergencyService } from './emergencies/emergency.service.js'
-import { createHandoverService } from './handover/handover.service.js'
-import { createDutyServices, type DutyServices } from './handover/duty-services.js'
-import { createWebhookNotifier, type WebhookNotifier } from './adapters/notifiers/webhook.notifier.js'
-import { createFloorPlanService } from './floor-plans/floor-plan.service.js'
-import { createAttachmentFiles } from './adapters/files/attachment-files.js'
 
 export interface StartOptions {
   clock?: Clock
@@ -83,31 +65,13 @@ export interface RunningVigil {
   stop(): Promise<void>
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-
-/** dashboard/dist, from the sources (tsx) or from dist/services (compiled). */
-function findDashboard(): string | null {
-  for (const candidate of [path.resolve(here, '../dashboard/dist'), path.resolve(here, '../../dashboard/dist')]) {
-    if (existsSync(path.join(candidate, 'index.html'))) return candidate
-  }
-  return null
-}
-
-function listen(server: net.Server, port: number, host: string, what: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new Error(err.code === 'EADDRINUSE' ? `${what} port ${port} on ${host} is already in use` : `${what} cannot listen on ${host}:${port}: ${err.message}`))
-    })
-    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port))
-  })
-}
-
 export async function startVigil(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningVigil> {
   mkdirSync(config.dataDir, { recursive: true })
   // `vigil restore` refuses while this marker names a live process (issue #10 item 5).
   const running = markRunning(config.dataDir)
   const tlsMaterial = loadTls(config)
   const logger = opts.logger ?? pino({ level: config.logLevel }, pino.destination(2))
+  // A scaled clock carries on across restarts instead of jumping back (issue #10).
   const clock = opts.clock ?? createScaledClock(config.clockScale, loadClockAnchor(config.dataDir, config.clockScale))
   const metrics = createMetrics()
   const events = createEventBus((err) => logger.error({ err }, 'event listener failed'))
@@ -119,60 +83,9 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   // Audit rows written inside services get the request's address (issue #7 "Audit").
   const repos: Repos = { ...sqlRepos, audit: withRequestAddress(sqlRepos.audit, requestContext) }
   const directory = createDeviceDirectory(await loadDirectory(repos))
-  // With VIGIL_INFLUX_URL, telemetry goes to InfluxDB through the spool, events and status stay in
-  // SQLite (issue #5). An unreachable InfluxDB is not fatal: the store spools and /readyz says so.
-  const sqlTelemetry = createSqliteTelemetryStore({ dataDir: config.dataDir })
-  const telemetry: TelemetryStore = config.influx === null
-    ? sqlTelemetry
-    : createRoutedTelemetryStore({
-      telemetry: createInfluxTelemetryStore({
-        influx: config.influx, dataDir: config.dataDir, spoolMaxBytes: config.spoolMaxBytes,
-        lookupDevice: (id) => directory.device(id), metrics, logger, wallNow: () => Date.now(),
-      }),
-      other: sqlTelemetry,
-    })
-  const liveState = createLiveStateService({ clock, repos, events, directory, metrics })
-  const alarms = createAlarmService({ repos, clock, events, metrics, logger })
-  const webhook = config.webhook === null ? null
-    : createWebhookNotifier({ options: config.webhook, clock, deliveries: repos.webhookDeliveries, logger })
-  const workOrders = createWorkOrderServices({ repos, clock, events, alarms, logger, dataDir: config.dataDir, extraNotifiers: webhook ? [webhook] : [] })
-  // DOMAIN.md §4.2 A8: the alarm service asks the work-order side before resetting a latched P1.
-  alarms.setResetGuard(workOrders.resetGuard)
-  const emergencies = createEmergencyService({
-    repos, clock, events, logger,
-    notify: { peopleOf: (role, siteId) => workOrders.dispatcher.peopleOf(role, siteId), notify: (n) => workOrders.notifications.notify(n) },
-  })
-  const duty = createDutyServices({
-    repos, clock, returnVisits: workOrders.returnVisits, pmPlans: workOrders.pmPlans,
-    handovers: createHandoverService({ repos, clock, liveState, workOrders: workOrders.workOrders }),
-  })
-  const rules = createRulesService({ clock, repos, alarms, directory, liveState, events, logger })
-  let announceAccess: ((e: Parameters<Parameters<typeof createAccessEventRecorder>[0]['announce']>[0]) => void) | null = null
-  const accessEvents = createAccessEventRecorder({ repo: repos.accessEvents, clock, logger, announce: (e) => announceAccess?.(e) })
-  const deviceRate = config.deviceRate.perSecond > 0 ? createDeviceRateLimiter(config.deviceRate) : null
-  const ingest = createIngestService({
-    clock, directory, liveState, telemetry, repos, rules, metrics, logger,
-    onCommitted: (msgs) => accessEvents.observe(msgs),
-    ...(deviceRate ? { admit: (id: string) => deviceRate.take(id) } : {}),
-  })
-  const userService = createUserService({ repos, clock, logger })
-  const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock })
-  const floorPlans = createFloorPlanService({ repos, clock, events, files: createAttachmentFiles(config.dataDir, 'floor-plans') })
-  // A deleted device leaves the floor plans it was placed on (issue #6 item 8).
-  events.on('DeviceRegistryChanged', (e) => {
-    if (e.deleted) floorPlans.forgetDevice(e.siteId, e.deviceId).catch((err: unknown) => logger.error({ err, deviceId: e.deviceId }, 'floor plan cleanup failed'))
-  })
-
-  await liveState.start()
-  // Shelving expiries, chattering flags and flood windows come back before the rules run again.
-  await alarms.start()
-  // SLA and re-notification timers come back from the database, and alarms are listened to, before the rules run.
-  await workOrders.start()
-  // Emergency clocks come back, and alarms are listened to, before the rules run again.
-  await emergencies.start()
-  await rules.start()
-  await accessEvents.start()
-  await ingest.start()
+  const graph = createServiceGraph({ config, clock, logger, metrics, events, repos, directory, secrets })
+  const { telemetry, liveState, alarms, workOrders, emergencies, duty, rules, ingest, userService, deviceService, webhook } = graph
+  await startEngine(graph)
   const admin = await userService.ensureAdmin(config.adminPassword)
 
   const broker = await createBroker({ directory, secrets, ingest, liveState, metrics, clock, logger })
@@ -181,41 +94,14 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const mqttsServer = tlsMaterial === null ? null : tls.createServer({ ...tlsMaterial, minVersion: 'TLSv1.2' }, (socket) => broker.handleConnection(socket))
   let brokerListening = false
 
-  let socketSessions: SocketSessionGuard | null = null
-  const revocations = createTokenRevocations(Date.now, (jti) => socketSessions?.revoked(jti))
-  const app = await buildApp({
-    revocations,
-    requestContext,
-    https: tlsMaterial,
-    config, clock, logger, metrics, repos, telemetry, directory, liveState, deviceService, userService, rules, alarms, workOrders,
-    emergencies, duty, floorPlans, jwtSecret: key.toString('hex'),
+  const { app, realtime, socketSessions } = await createPeopleFacing({
+    config, clock, logger, metrics, repos, graph, directory, events, requestContext, key, tlsMaterial,
     readiness: () => ({
       broker: brokerListening ? { ok: true } : { ok: false, detail: 'MQTT listener not started' },
       database: repos.health(),
       telemetry: telemetry.health(),
     }),
-    dashboardDir: findDashboard(),
   })
-  const realtime = createRealtime({
-    httpServer: app.server,
-    // The user is re-read like the REST API does, so a changed role or site list applies at once.
-    verifyToken: async (token) => {
-      let username: string | undefined
-      try {
-        const claims = app.jwt.verify<{ username?: string; sub?: string; jti?: string }>(token)
-        // A logged-out token is refused here too (issue #7), like on the REST API.
-        if (revocations.isRevoked(claims.jti)) return null
-        username = claims.username ?? claims.sub
-      } catch {
-        return null
-      }
-      const user = username ? await repos.users.get(username) : undefined
-      return user ? { username: user.username, role: user.role, siteIds: user.siteIds } : null
-    },
-    events, liveState, directory, metrics, logger, clock,
-  })
-  announceAccess = (e) => realtime.io.to(siteRoom(e.siteId)).emit('access', e)
-  socketSessions = createSocketSessionGuard({ io: realtime.io, decode: (t) => app.jwt.decode<{ jti?: string; exp?: number }>(t), revocations })
 
   let mqttPort: number
   let mqttsPort: number | null = null
@@ -228,17 +114,11 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
       const listenerClosed = Promise.all([new Promise<void>((r) => mqttServer.close(() => r())), mqttsServer ? new Promise<void>((r) => mqttsServer.close(() => r())) : undefined])
       await broker.close()
       await listenerClosed
-      await ingest.stop()
-      await accessEvents.stop()
-      socketSessions?.stop()
+      await stopIntake(graph)
+      socketSessions.stop()
       await realtime.close()
       await app.close()
-      await rules.stop()
-      await emergencies.stop()
-      webhook?.stop()
-      await workOrders.stop()
-      await alarms.stop()
-      await liveState.stop()
+      await stopTimers(graph)
       await telemetry.close()
       await repos.close()
       running.remove()

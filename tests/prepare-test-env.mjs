@@ -3,7 +3,7 @@
 // (CONTRACT.md §1: `npm test` fails, never skips, when it cannot). Prints one line per thing it
 // did; exits 1 with the reason when something cannot be had.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -75,4 +75,28 @@ if (!existsSync(DASHBOARD_INDEX)) {
   run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], 'building the dashboard')
   if (!existsSync(DASHBOARD_INDEX)) fail(`the dashboard build finished but ${path.relative(root, DASHBOARD_INDEX)} is missing`)
   say('built the dashboard (dashboard/dist)')
+}
+
+// The multi-process tests (tests/cluster) start a private Mosquitto from Debian's package, as the
+// external broker of issue #9; the system service is not used.
+if (findOnPath('mosquitto') === null || findOnPath('mosquitto_ctrl') === null) {
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) fail('mosquitto is missing and this is not a Debian-like system: install Mosquitto 2.0 there')
+  if (process.getuid?.() !== 0) fail('mosquitto is missing: run `sudo apt-get install -y mosquitto mosquitto-clients` (installing needs root)')
+  const aptEnv = { DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update'], 'apt-get update', aptEnv)
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'mosquitto', 'mosquitto-clients'], 'installing mosquitto', aptEnv)
+  if (findOnPath('mosquitto_ctrl') === null) fail('apt-get installed mosquitto but mosquitto_ctrl is still not on the PATH')
+  say('installed mosquitto')
+}
+
+// The multi-process tests run the built CLI (dist/bin/vigil.js), as a deployment does: compile it
+// when it is missing or older than the sources.
+const newestTs = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+  const p = path.join(dir, e.name)
+  return Math.max(t, e.isDirectory() ? newestTs(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0)
+}, 0)
+const CLI = path.join(root, 'dist/bin/vigil.js')
+if (!existsSync(CLI) || statSync(CLI).mtimeMs < Math.max(...['bin', 'broker', 'services', 'simulators'].map((d) => newestTs(path.join(root, d))))) {
+  run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], 'compiling dist/')
+  say('compiled dist/ (the multi-process tests run the built CLI)')
 }

@@ -9,6 +9,7 @@ import type { DeviceDirectory } from '../../services/devices/device-directory.js
 import type { DeviceSecrets } from '../../services/devices/device-secrets.js'
 import type { ConnectionRegistry } from '../connection-registry.js'
 import { createAuthThrottle, type AuthThrottle } from '../../services/security/auth-throttle.js'
+import { SERVICE_USERNAME } from '../service-identity.js'
 
 export const BAD_USERNAME_OR_PASSWORD = 4
 export const NOT_AUTHORIZED = 5
@@ -22,6 +23,13 @@ export interface AuthenticateDeps {
   metrics: Metrics
   clock: Clock
   logger: Logger
+  /**
+   * Vigil's own workers (broker role): user SERVICE_USERNAME with the password derived from the
+   * secret key. Absent for the embedded broker, where no worker connects over MQTT.
+   */
+  serviceCheck?: (password: Buffer) => boolean
+  /** Re-reads the directory (broker role: a device registered or rotated through another process). */
+  refreshDirectory?: () => Promise<void>
   /** Refuses, unchecked, device ids and addresses that keep failing (issue #7); one per broker by default. */
   throttle?: AuthThrottle
 }
@@ -61,20 +69,44 @@ export function createAuthenticate(deps: AuthenticateDeps): NonNullable<AedesOpt
       metrics.mqttAuthThrottled.inc({ key: verdict.key })
       return refuse('throttled', BAD_USERNAME_OR_PASSWORD)
     }
-    if (directory.get(username) === undefined) {
-      throttle.failed(username, address)
-      return refuse('unknown-device', BAD_USERNAME_OR_PASSWORD)
+    const accept = (): void => {
+      throttle.succeeded(username, address)
+      // MQTT-3.1.4-2 lets a new connection take over a client id; only the same device may do that,
+      // or one device could knock another off the broker.
+      const owner = registry.ownerOfClientId(client.id)
+      if (owner !== undefined && owner !== username) return refuse('client-id-in-use', NOT_AUTHORIZED)
+      registry.authenticated(client, username)
+      done(null, true)
     }
-    if (!secretMatches(username, password.toString('utf8'))) {
-      throttle.failed(username, address)
-      return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+    const checkDevice = (): void => {
+      if (directory.get(username) === undefined) {
+        throttle.failed(username, address)
+        return refuse('unknown-device', BAD_USERNAME_OR_PASSWORD)
+      }
+      if (!secretMatches(username, password.toString('utf8'))) {
+        throttle.failed(username, address)
+        return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+      }
+      accept()
     }
-    throttle.succeeded(username, address)
-    // MQTT-3.1.4-2 lets a new connection take over a client id; only the same device may do that,
-    // or one device could knock another off the broker.
-    const owner = registry.ownerOfClientId(client.id)
-    if (owner !== undefined && owner !== username) return refuse('client-id-in-use', NOT_AUTHORIZED)
-    registry.authenticated(client, username)
-    done(null, true)
+    if (username === SERVICE_USERNAME && deps.serviceCheck) {
+      if (!deps.serviceCheck(password)) {
+        throttle.failed(username, address)
+        return refuse('bad-secret', BAD_USERNAME_OR_PASSWORD)
+      }
+      throttle.succeeded(username, address)
+      registry.authenticatedService(client)
+      return done(null, true)
+    }
+    // Another process may have registered the device or rotated its secret since this broker last
+    // read the directory: read it again once before refusing.
+    if (deps.refreshDirectory && !secretMatches(username, password.toString('utf8'))) {
+      deps.refreshDirectory().then(checkDevice, (err: unknown) => {
+        logger.warn({ err }, 'device directory refresh failed')
+        checkDevice()
+      })
+      return
+    }
+    checkDevice()
   }
 }

@@ -7,6 +7,9 @@
 // ends in `published` (lib/handlers/publish.js enqueuePublish, `case 1`; aedes.js callPublished).
 // So `published` runs after the PUBACK is on the wire; only this hook runs before it. Calling back
 // when ingest has committed the message is what makes an acknowledged QoS 1 publish durable.
+// In the broker role (`vigil broker`) there is no ingest here: the broker acknowledges on its own
+// terms (stored in Redis) and the workers ingest as subscribers; Vigil's service client may then
+// publish only device commands.
 // aedes also routes a client's will through this hook (lib/client.js close -> finish), so a
 // device's `{"online": false}` will reaches ingest like any status.
 import type { AedesOptions } from 'aedes'
@@ -20,7 +23,8 @@ import type { ConnectionRegistry } from '../connection-registry.js'
 export function createAuthorizePublish(deps: {
   directory: DeviceDirectory
   registry: ConnectionRegistry
-  ingest: IngestService
+  /** Embedded broker only; absent in the broker role. */
+  ingest?: IngestService
   metrics: Metrics
   logger: Logger
 }): NonNullable<AedesOptions['authorizePublish']> {
@@ -28,6 +32,11 @@ export function createAuthorizePublish(deps: {
   return (client, packet, callback) => {
     // The server's own publishes (commands, $SYS, wills of another broker) have no client.
     if (client === null) return callback(null)
+    if (registry.isService(client)) {
+      if (parseTopic(packet.topic)?.suffix === 'cmd') return callback(null)
+      metrics.mqttAclRefused.inc({ kind: 'publish' })
+      return callback(new Error('publish not authorized'))
+    }
     const deviceId = registry.deviceOf(client)
     const device = deviceId === undefined ? undefined : directory.device(deviceId)
     const topic = parseTopic(packet.topic)
@@ -44,6 +53,7 @@ export function createAuthorizePublish(deps: {
       // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection on an error here.
       return callback(new Error('publish not authorized'))
     }
+    if (ingest === undefined) return callback(null)
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
     const handled = ingest.handle({ topic: packet.topic, payload, deviceId: device.id })
     if (packet.qos === 0) {

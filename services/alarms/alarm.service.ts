@@ -44,6 +44,8 @@ export interface AlarmEngine extends AlarmService {
   unsuppress(deviceId: string, ruleId: string): Promise<Alarm | undefined>
   /** A staged rule reached a higher priority: raises it (never lowers) and re-annunciates. */
   escalate(deviceId: string, ruleId: string, priority: Priority): Promise<Alarm | undefined>
+  /** Arms (or cancels) the shelving timer of an alarm another process changed (`vigil worker`). */
+  follow(alarm: Alarm): void
   /** The work-order service plugs in the P1 reset guard (DOMAIN.md §4.2 A8) once it exists. */
   setResetGuard(guard: AlarmResetGuard): void
 }
@@ -181,6 +183,7 @@ export function createAlarmService(deps: { repos: Repos; clock: Clock; events: E
     list: (filter: AlarmFilter, page: PageRequest): Promise<Page<Alarm>> => repos.alarms.list(filter, page),
     get: (id) => repos.alarms.get(id, { withHistory: true }),
     ack: (id, actor, note) => inQueue(id, () => ({ kind: 'ack', at: clock.now(), actor, note })),
+    follow: (alarm) => shelves.follow(alarm),
     setResetGuard(guard) {
       resetGuard = guard
     },

@@ -20,6 +20,8 @@ export interface DomainEventMap {
   AlarmChattering: Alarm
   /** A site entered or left alarm-flood mode (DOMAIN.md §4.3); socket.io `flood` (CONTRACT.md §4). */
   FloodChanged: FloodStatus
+  /** A rule override was saved; processes that evaluate rules re-read the overrides (`vigil worker`). */
+  RuleOverrideChanged: { scope: 'site' | 'device'; scopeId: string; ruleId: string }
   /** A work order was created or changed (the committed object, without history); socket.io `workorder`. */
   WorkOrderChanged: WorkOrder
   /** A notification was recorded and is being (re)sent to its person; socket.io `notification` to that user. */

@@ -486,3 +486,15 @@ export interface Repos {
   health(): DependencyHealth
   close(): Promise<void>
 }
+
+/**
+ * Device logins in an external broker that authenticates devices itself (Mosquitto's dynamic
+ * security). Vigil keeps only HMACs of device secrets, so the broker gets each secret while it
+ * exists in clear: at registration and at rotation.
+ */
+export interface BrokerProvisioner {
+  /** Creates the device's broker login and topic ACL, or replaces its password (rotation). */
+  deviceSecret(device: Device, secret: string): Promise<void>
+  deviceRemoved(deviceId: string): Promise<void>
+  close(): Promise<void>
+}

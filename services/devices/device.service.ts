@@ -9,6 +9,7 @@ import type { Repos } from '../core/ports.js'
 import type { DeviceService, LiveStateService } from '../contracts.js'
 import type { DeviceDirectory, DirectoryEntry } from './device-directory.js'
 import type { DeviceSecrets } from './device-secrets.js'
+import type { BrokerProvisioner } from '../core/ports.js'
 
 /** After a rotation the old secret keeps working this long, so a device can be re-provisioned without downtime. */
 export const ROTATION_GRACE_MS = 60 * 60 * 1000
@@ -20,6 +21,11 @@ export interface DeviceServiceDeps {
   liveState: Pick<LiveStateService, 'ensure' | 'remove'>
   events: EventBus
   clock: Clock
+  /**
+   * An external broker that authenticates devices itself (Mosquitto, README "Deployment"): it gets
+   * each secret while it exists in clear, at registration and rotation, before the database does.
+   */
+  brokerAccounts?: BrokerProvisioner
 }
 
 /** The directory's content at start-up: every device with its current and previous secret. */
@@ -46,7 +52,14 @@ export function mergeAttributes(current: Record<string, unknown>, patch: Record<
   return out
 }
 
-export function createDeviceService({ repos, directory, secrets, liveState, events, clock }: DeviceServiceDeps): DeviceService {
+export function createDeviceService({ repos, directory, secrets, liveState, events, clock, brokerAccounts }: DeviceServiceDeps): DeviceService {
+  const provision = async (device: Device, secret: string): Promise<void> => {
+    try {
+      await brokerAccounts?.deviceSecret(device, secret)
+    } catch (err) {
+      throw new AppError('DEPENDENCY_DOWN', `the MQTT broker did not take the device's credentials: ${(err as Error).message}`)
+    }
+  }
   const iso = (): string => new Date(clock.now()).toISOString()
   const audit = (actor: string, action: string, id: string, before: unknown, after: unknown): Promise<void> =>
     repos.audit.append({ at: iso(), actor, action, target: `device:${id}`, address: null, before, after })
@@ -67,6 +80,7 @@ export function createDeviceService({ repos, directory, secrets, liveState, even
       }
       const secret = secrets.generate()
       const secretHash = secrets.hash(secret)
+      await provision({ ...input, attributes: input.attributes ?? {}, createdAt: iso(), updatedAt: iso() } as Device, secret)
       const device = await repos.devices.create(
         { id: input.id, siteId: input.siteId, type: input.type, name: input.name, location: input.location, attributes: input.attributes ?? {} },
         secretHash,
@@ -96,6 +110,12 @@ export function createDeviceService({ repos, directory, secrets, liveState, even
 
     async remove(id, actor) {
       const device = await mustGet(id)
+      // The broker login goes first: a removed device must not keep a way in.
+      try {
+        await brokerAccounts?.deviceRemoved(id)
+      } catch (err) {
+        throw new AppError('DEPENDENCY_DOWN', `the MQTT broker did not remove the device's credentials: ${(err as Error).message}`)
+      }
       if (!(await repos.devices.delete(id))) throw new AppError('DEVICE_NOT_FOUND', `device ${id} not found`)
       directory.remove(id)
       liveState.remove(id)
@@ -108,6 +128,7 @@ export function createDeviceService({ repos, directory, secrets, liveState, even
       const current = await repos.devices.getSecrets(id)
       if (!current) throw new AppError('DEVICE_NOT_FOUND', `device ${id} not found`)
       const secret = secrets.generate()
+      await provision(device, secret)
       const previousValidUntil = clock.now() + ROTATION_GRACE_MS
       // Only the secret being replaced keeps its grace period; one issued before it is dropped now.
       const record = { secretHash: secrets.hash(secret), previousSecretHash: current.secretHash, previousValidUntil }

@@ -174,6 +174,16 @@ export function createLiveStateService(deps: LiveStateDeps): LiveStateService {
       ensure(device)
     },
 
+    mirror(live) {
+      const device = directory.device(live.deviceId)
+      if (device === undefined) return
+      const e = ensure(device)
+      setOnline(e, live.online)
+      e.live.state = { ...live.state }
+      e.live.lastSeen = live.lastSeen
+      e.live.stale = live.stale
+    },
+
     remove(deviceId) {
       const e = entries.get(deviceId)
       if (e === undefined) return

@@ -23,7 +23,13 @@ export const userRoom = (username: string): string => `user:${username}`
 export const DEVICE_EVENT_WINDOW_MS = 250
 
 export interface RealtimeDeps {
-  httpServer: http.Server
+  /**
+   * The API's HTTP server. Absent in `vigil worker`: its socket.io server has no clients of its
+   * own and reaches the API processes' clients through the Redis adapter.
+   */
+  httpServer?: http.Server
+  /** Applied before anything is emitted (the Redis adapter across processes). */
+  adapter?: Parameters<RealtimeServer['adapter']>[0]
   verifyToken: (token: string) => Promise<SocketUser | null>
   events: EventBus
   liveState: LiveStateService
@@ -49,16 +55,18 @@ export interface Realtime {
 
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const { events, liveState, directory, metrics, logger, clock } = deps
-  const io: RealtimeServer = new Server(deps.httpServer, {
+  const options = {
     // The dashboard bundles socket.io-client; nothing needs the server-served copy.
     serveClient: false,
     // A wall display behind a flaky link should notice a dead connection within about 45 s.
     pingInterval: 20_000,
     pingTimeout: 25_000,
     maxHttpBufferSize: 64 * 1024,
-  })
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  }
+  const io: RealtimeServer = deps.httpServer ? new Server(deps.httpServer, options) : new Server(options)
 
-  io.engine.on('connection', (raw: { request?: http.IncomingMessage }) => {
+  ;(io.engine as typeof io.engine | undefined)?.on('connection', (raw: { request?: http.IncomingMessage }) => {
     // Node's HTTP server already sets TCP_NODELAY on accepted sockets (noDelay defaults to true);
     // asserting it here keeps the alarm path free of Nagle delays (STACK.md performance table).
     raw.request?.socket?.setNoDelay?.(true)
@@ -145,7 +153,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       // Closing the transports without a socket.io DISCONNECT packet lets screens reconnect on
       // their own when Vigil comes back (a server-sent disconnect would stop their retries).
       // Not io.close(): it would also close the HTTP server, which belongs to the API.
-      io.engine.close()
+      ;(io.engine as typeof io.engine | undefined)?.close()
       metrics.socketClients.set(0)
     },
   }

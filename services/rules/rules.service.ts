@@ -320,6 +320,9 @@ export function createRulesService(deps: RulesDeps): RulesService {
     },
     catalog: () => RULE_CATALOG.map(info),
     effective,
+    async reloadOverrides() {
+      overrides.load(await repos.ruleOverrides.all())
+    },
     async setOverride(scope, scopeId, ruleId, patch, actor) {
       const rule = ruleById(ruleId)
       validateOverridePatch(rule, ruleId, patch.params)
@@ -332,6 +335,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
         updatedBy: actor,
       })
       overrides.put(saved)
+      events.emit('RuleOverrideChanged', { scope, scopeId, ruleId })
       await repos.audit.append({ at: saved.updatedAt, actor, action: 'rule.override', target: `${scope}/${scopeId}/${ruleId}`, address: null, before, after: saved })
       const all = await effective(scope, scopeId)
       return all.find((r) => r.id === ruleId)!

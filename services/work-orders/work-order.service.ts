@@ -58,6 +58,8 @@ export interface WorkOrderCore {
   escalateUnackedNotice(n: Notification): Promise<void>
   /** Runs `fn` on the stored work order in its queue and commits the result (internal helpers use it). */
   update(id: string, fn: (wo: WorkOrder) => { workOrder: WorkOrder; entries: WorkOrderHistoryEntry[] } | null): Promise<WorkOrder | undefined>
+  /** Re-arms the SLA and escalation clock of a work order another process changed (`vigil worker`). */
+  follow(wo: WorkOrder): Promise<void>
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -199,6 +201,7 @@ export function createWorkOrderCore(deps: WorkOrderDeps): WorkOrderCore {
         if (wo.status === 'created') await dispatch(wo.id)
       }
     },
+    follow: (wo) => escalation.follow(wo),
     async start() {
       for (const wo of await repos.workOrders.listClocked()) await escalation.follow(wo)
     },
