@@ -3,6 +3,7 @@
 // finding 5). Domain events arrive on the EventBus after their change is committed
 // (ARCHITECTURE.md "Durability") and go to one room per site.
 import type http from 'node:http'
+import type net from 'node:net'
 import { Server, type Socket } from 'socket.io'
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.js'
@@ -13,8 +14,9 @@ import type { DeviceDirectory } from '../devices/device-directory.js'
 import type { Metrics } from '../adapters/metrics.js'
 import { createScaledClock } from '../adapters/clock.js'
 import { createCoalescer } from './device-coalescer.js'
+import { createTurnBatch } from './turn-batch.js'
 import { parseSubscribe, siteRoom } from './subscription.js'
-import { toDeviceEvent, type ClientToServerEvents, type DeviceEventPayload, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
+import { toDeviceEvent, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
 
 /** Per-user room for notifications; the `user:` prefix cannot collide with `site:` rooms. */
 export const userRoom = (username: string): string => `user:${username}`
@@ -104,33 +106,50 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     })
   })
 
-  const coalescer = createCoalescer<DeviceEventPayload>({
+  /** A change as the coalescer holds it: the payload (an ISO date, a copy) is built only if it is sent. */
+  interface SeenChange {
+    live: DeviceLive
+    at: number
+  }
+  const outbox = createTurnBatch<SeenChange>({
+    sockets: () => screenSockets(io),
+    send: ({ live, at }) => io.to(siteRoom(live.siteId)).emit('device', toDeviceEvent(live, at)),
+    onError: (err) => logger.error({ err }, 'sending device events failed'),
+  })
+  const coalescer = createCoalescer<SeenChange>({
     windowMs: DEVICE_EVENT_WINDOW_MS,
     timer: deps.pacing ?? createScaledClock(1),
-    send: (_deviceId, payload) => io.to(siteRoom(payload.siteId)).emit('device', payload),
+    send: (_deviceId, change) => outbox.push(change),
   })
+  /** Emits a non-coalesced event after the device events already waiting, in the order they happened. */
+  const emitNow = (room: string, send: (to: ReturnType<RealtimeServer['to']>) => void): void => {
+    outbox.flushNow()
+    send(io.to(room))
+  }
 
   const unsubscribe = [
     events.on('DeviceChanged', (live: DeviceLive) => {
+      // Nobody watches the site: no work (a screen that subscribes later gets the snapshot).
+      if (!watched(io, siteRoom(live.siteId))) return
       // A change that raced with the device's deletion is not announced.
       if (!directory.get(live.deviceId)) return
-      coalescer.push(live.deviceId, toDeviceEvent(live, clock.now()))
+      coalescer.push(live.deviceId, { live, at: clock.now() })
     }),
     // Alarms are never coalesced: every transition is something an operator must see.
     events.on('AlarmChanged', (alarm: Alarm) => {
-      io.to(siteRoom(alarm.siteId)).emit('alarm', alarm)
+      emitNow(siteRoom(alarm.siteId), (to) => to.emit('alarm', alarm))
     }),
     events.on('FloodChanged', (status) => {
-      io.to(siteRoom(status.siteId)).emit('flood', status)
+      emitNow(siteRoom(status.siteId), (to) => to.emit('flood', status))
     }),
     events.on('EmergencyChanged', ({ emergency, change }) => {
-      if (change !== 'updated') io.to(siteRoom(emergency.siteId)).emit('emergency', emergency)
+      if (change !== 'updated') emitNow(siteRoom(emergency.siteId), (to) => to.emit('emergency', emergency))
     }),
     events.on('WorkOrderChanged', (wo) => {
-      io.to(siteRoom(wo.siteId)).emit('workorder', wo)
+      emitNow(siteRoom(wo.siteId), (to) => to.emit('workorder', wo))
     }),
     events.on('NotificationSent', (n) => {
-      io.to(userRoom(n.to)).emit('notification', n)
+      emitNow(userRoom(n.to), (to) => to.emit('notification', n))
     }),
   ]
 
@@ -139,11 +158,29 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     async close() {
       for (const off of unsubscribe) off()
       coalescer.close()
+      outbox.close()
       // Closing the transports without a socket.io DISCONNECT packet lets screens reconnect on
       // their own when Vigil comes back (a server-sent disconnect would stop their retries).
       // Not io.close(): it would also close the HTTP server, which belongs to the API.
       io.engine.close()
       metrics.socketClients.set(0)
     },
+  }
+}
+
+const watched = (io: RealtimeServer, room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0
+
+interface EngineClient {
+  transport?: { name?: string; socket?: { _socket?: net.Socket } }
+}
+
+/** The TCP sockets of the screens connected over WebSocket (the transport every Vigil client tries first). */
+function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
+  // engine.io's own map of connections (typed protected; read-only use).
+  const clients = (io.engine as unknown as { clients: Record<string, EngineClient> }).clients
+  for (const client of Object.values(clients)) {
+    // ws keeps the upgraded connection's socket in `_socket`; it has no public accessor.
+    const tcp = client.transport?.name === 'websocket' ? client.transport.socket?._socket : undefined
+    if (tcp !== undefined && !tcp.destroyed) yield tcp
   }
 }
