@@ -105,10 +105,19 @@ export function createRulesService(deps: RulesDeps): RulesService {
     if (input.drill !== undefined) rt.drill = input.drill
     const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
     rt.state = result.state
-    rt.timer?.cancel()
-    rt.timer = null
+    // A delay that keeps running keeps its timer: re-arming it on every message was timer churn
+    // for nothing (issue #8 profile).
+    const keepTimer = rt.timer !== null && result.wakeAt !== null && result.wakeAt === rt.wakeAt
+    if (!keepTimer) {
+      rt.timer?.cancel()
+      rt.timer = null
+      rt.wakeAt = null
+    }
     for (const action of result.actions) perform(rule, device, action, rt.drill)
-    if (result.wakeAt !== null) rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, result.wakeAt - now))
+    if (!keepTimer && result.wakeAt !== null) {
+      rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, result.wakeAt - now))
+      rt.wakeAt = result.wakeAt
+    }
   }
 
   function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base = baseContext(device, live, input)): void {
