@@ -3,7 +3,6 @@
 // finding 5). Domain events arrive on the EventBus after their change is committed
 // (ARCHITECTURE.md "Durability") and go to one room per site.
 import type http from 'node:http'
-import type net from 'node:net'
 import { Server, type Socket } from 'socket.io'
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.js'
@@ -15,6 +14,7 @@ import type { Metrics } from '../adapters/metrics.js'
 import { createScaledClock } from '../adapters/clock.js'
 import { createCoalescer } from './device-coalescer.js'
 import { createTurnBatch } from './turn-batch.js'
+import { corkBufferedFlushes, screenSockets } from './screen-sockets.js'
 import { parseSubscribe, siteRoom } from './subscription.js'
 import { toDeviceEvent, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
 
@@ -65,6 +65,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     // asserting it here keeps the alarm path free of Nagle delays (STACK.md performance table).
     raw.request?.socket?.setNoDelay?.(true)
   })
+
+  corkBufferedFlushes(io)
 
   io.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token
@@ -169,18 +171,3 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
 }
 
 const watched = (io: RealtimeServer, room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0
-
-interface EngineClient {
-  transport?: { name?: string; socket?: { _socket?: net.Socket } }
-}
-
-/** The TCP sockets of the screens connected over WebSocket (the transport every Vigil client tries first). */
-function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
-  // engine.io's own map of connections (typed protected; read-only use).
-  const clients = (io.engine as unknown as { clients: Record<string, EngineClient> }).clients
-  for (const client of Object.values(clients)) {
-    // ws keeps the upgraded connection's socket in `_socket`; it has no public accessor.
-    const tcp = client.transport?.name === 'websocket' ? client.transport.socket?._socket : undefined
-    if (tcp !== undefined && !tcp.destroyed) yield tcp
-  }
-}
