@@ -52,15 +52,21 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const overrides = createOverrideCache()
   const memory = createRuleMemory()
   const fire = createFireZones()
-  const runtimes = new Map<string, Runtime>()
+  const runtimes = new Map<string, Map<string, Runtime>>()
   const online = new Map<string, boolean>()
   const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
   let recheck: TimerHandle | null = null
-  const key = (deviceId: string, ruleId: string): string => `${deviceId}\u0000${ruleId}`
+  /** A device's rule runtimes, looked up once per message rather than with a composed key per rule. */
+  const runtimesOf = (deviceId: string): Map<string, Runtime> => {
+    let m = runtimes.get(deviceId)
+    if (!m) runtimes.set(deviceId, (m = new Map()))
+    return m
+  }
   const runtimeOf = (deviceId: string, ruleId: string): Runtime => {
-    let rt = runtimes.get(key(deviceId, ruleId))
-    if (!rt) runtimes.set(key(deviceId, ruleId), (rt = newRuntime()))
+    const m = runtimesOf(deviceId)
+    let rt = m.get(ruleId)
+    if (!rt) m.set(ruleId, (rt = newRuntime()))
     return rt
   }
 
@@ -139,7 +145,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
 
   function wake(ruleId: string, deviceId: string): void {
     const rule = ruleById(ruleId)
-    const rt = runtimes.get(key(deviceId, ruleId))
+    const rt = runtimes.get(deviceId)?.get(ruleId)
     if (rt) rt.timer = null
     if (rule) evaluateDevice(deviceId, (r) => r === rule)
   }
@@ -152,7 +158,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
       // DOMAIN.md §2: a delay running when the device fell silent freezes; the offline rule fires instead.
       const device = directory.device(live.deviceId)
       for (const rule of device ? rulesFor(device.type) : []) {
-        const rt = runtimes.get(key(live.deviceId, rule.id))
+        const rt = runtimes.get(live.deviceId)?.get(rule.id)
         if (!rt || rule.whileOffline) continue
         rt.timer?.cancel()
         rt.timer = null
@@ -186,10 +192,8 @@ export function createRulesService(deps: RulesDeps): RulesService {
   }
 
   function forget(deviceId: string): void {
-    for (const rule of RULE_CATALOG) {
-      runtimes.get(key(deviceId, rule.id))?.timer?.cancel()
-      runtimes.delete(key(deviceId, rule.id))
-    }
+    for (const rt of runtimes.get(deviceId)?.values() ?? []) rt.timer?.cancel()
+    runtimes.delete(deviceId)
     memory.forget(deviceId)
     fire.forget(deviceId)
     online.delete(deviceId)
@@ -230,7 +234,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     async stop() {
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
-      for (const rt of runtimes.values()) rt.timer?.cancel()
+      for (const m of runtimes.values()) for (const rt of m.values()) rt.timer?.cancel()
     },
     onMessage(msg: AcceptedMessage, live: DeviceLive, device: Device) {
       const event = msg.kind === 'event' ? msg.fields : undefined
