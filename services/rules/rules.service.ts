@@ -38,6 +38,7 @@ export interface RulesDeps {
 }
 
 const RECHECK_MS = 60_000
+const NO_PARAMS: RuleContext['params'] = Object.freeze({})
 const info = (r: RuleDefinition): RuleInfo => ({ id: r.id, title: r.title, deviceType: r.deviceType, priority: r.priority, latched: r.latched, params: { ...r.params } })
 
 interface Input {
@@ -84,32 +85,44 @@ export function createRulesService(deps: RulesDeps): RulesService {
     done.catch((err: unknown) => logger.error({ err, ruleId: rule.id, deviceId: id }, `rule ${action.kind} failed`))
   }
 
-  /** Everything a rule sees except its parameters, built once per device and evaluation round. */
-  function baseContext(device: Device, live: DeviceLive, input: Input): Omit<RuleContext, 'params'> {
+  /** Registration instants, parsed once per device object rather than on every message. */
+  const registeredAt = new WeakMap<Device, number>()
+  const registeredAtOf = (device: Device): number => {
+    let at = registeredAt.get(device)
+    if (at === undefined) registeredAt.set(device, (at = Date.parse(device.createdAt)))
+    return at
+  }
+
+  /**
+   * Everything a rule sees, built once per device and evaluation round; `params` is set to each
+   * rule's own before it is evaluated (one context per round, not one copy per rule: issue #8 profile).
+   */
+  function baseContext(device: Device, live: DeviceLive, input: Input): RuleContext {
     const { building, zone } = device.location
     return {
       state: live.state,
       previous: input.previous ?? live.state,
-      device, now: clock.now(), online: live.online,
+      device, params: NO_PARAMS, now: clock.now(), online: live.online,
       event: input.event,
       fire: { zone: fire.zoneActive(device.siteId, building, zone), building: fire.buildingActive(device.siteId, building) },
       lastAt: (k) => memory.lastAt(device.id, k),
-      registeredAt: Date.parse(device.createdAt),
+      registeredAt: registeredAtOf(device),
     }
   }
 
-  function evaluate(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base: Omit<RuleContext, 'params'>): void {
+  function evaluate(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, ctx: RuleContext): void {
     const { enabled, params } = overrides.resolve(rule, device)
     if (!enabled) return
     if (!live.online && !rule.whileOffline) return
     const rt = runtimeOf(device.id, rule.id)
-    const now = base.now
+    const now = ctx.now
     if (rt.frozenAt !== null) {
       shiftPending(rt, now - rt.frozenAt)
       rt.frozenAt = null
     }
     if (input.drill !== undefined) rt.drill = input.drill
-    const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
+    ctx.params = params
+    const result = evaluateRule(rule, rt.state, ctx, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
     rt.state = result.state
     // A delay that keeps running keeps its timer: re-arming it on every message was timer churn
     // for nothing (issue #8 profile).
@@ -126,7 +139,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
     }
   }
 
-  function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base = baseContext(device, live, input)): void {
+  function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base: RuleContext = baseContext(device, live, input)): void {
     try {
       evaluate(rule, device, live, input, base)
     } catch (err) {
@@ -244,7 +257,8 @@ export function createRulesService(deps: RulesDeps): RulesService {
       const base = baseContext(device, live, input)
       for (const rule of rules) {
         if (!rule.stamps) continue
-        for (const k of rule.stamps({ ...base, params: rule.params })) memory.stamp(device.id, k, base.now)
+        base.params = rule.params
+        for (const k of rule.stamps(base)) memory.stamp(device.id, k, base.now)
       }
       for (const rule of rules) safely(rule, device, live, input, base)
       memory.setPrevious(device.id, live.state)
