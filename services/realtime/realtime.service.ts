@@ -13,8 +13,10 @@ import type { DeviceDirectory } from '../devices/device-directory.js'
 import type { Metrics } from '../adapters/metrics.js'
 import { createScaledClock } from '../adapters/clock.js'
 import { createCoalescer } from './device-coalescer.js'
+import { createTurnBatch } from './turn-batch.js'
+import { corkBufferedFlushes, screenSockets } from './screen-sockets.js'
 import { parseSubscribe, siteRoom } from './subscription.js'
-import { toDeviceEvent, type ClientToServerEvents, type DeviceEventPayload, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
+import { toDeviceEvent, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
 
 /** Per-user room for notifications; the `user:` prefix cannot collide with `site:` rooms. */
 export const userRoom = (username: string): string => `user:${username}`
@@ -72,6 +74,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     raw.request?.socket?.setNoDelay?.(true)
   })
 
+  corkBufferedFlushes(io)
+
   io.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token
     if (typeof token !== 'string' || token === '') return next(new Error('UNAUTHORIZED'))
@@ -112,36 +116,53 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     })
   })
 
-  const coalescer = createCoalescer<DeviceEventPayload>({
+  /** A change as the coalescer holds it: the payload (an ISO date, a copy) is built only if it is sent. */
+  interface SeenChange {
+    live: DeviceLive
+    at: number
+  }
+  const outbox = createTurnBatch<SeenChange>({
+    sockets: () => screenSockets(io),
+    send: ({ live, at }) => io.to(siteRoom(live.siteId)).emit('device', toDeviceEvent(live, at)),
+    onError: (err) => logger.error({ err }, 'sending device events failed'),
+  })
+  const coalescer = createCoalescer<SeenChange>({
     windowMs: DEVICE_EVENT_WINDOW_MS,
     timer: deps.pacing ?? createScaledClock(1),
-    send: (_deviceId, payload) => io.to(siteRoom(payload.siteId)).emit('device', payload),
+    send: (_deviceId, change) => outbox.push(change),
   })
+  /** Emits a non-coalesced event after the device events already waiting, in the order they happened. */
+  const emitNow = (room: string, send: (to: ReturnType<RealtimeServer['to']>) => void): void => {
+    outbox.flushNow()
+    send(io.to(room))
+  }
 
   const unsubscribe = [
     events.on('DeviceChanged', (live: DeviceLive) => {
+      // Nobody watches the site: no work (a screen that subscribes later gets the snapshot).
+      if (!watched(io, siteRoom(live.siteId))) return
       // A change that raced with the device's deletion is not announced.
       if (!directory.get(live.deviceId)) return
-      coalescer.push(live.deviceId, toDeviceEvent(live, clock.now()))
+      coalescer.push(live.deviceId, { live, at: clock.now() })
     }),
     // Alarms are never coalesced: every transition is something an operator must see.
     events.on('AlarmChanged', (alarm: Alarm) => {
-      io.to(siteRoom(alarm.siteId)).emit('alarm', alarm)
+      emitNow(siteRoom(alarm.siteId), (to) => to.emit('alarm', alarm))
     }),
     events.on('FloodChanged', (status) => {
-      io.to(siteRoom(status.siteId)).emit('flood', status)
+      emitNow(siteRoom(status.siteId), (to) => to.emit('flood', status))
     }),
     events.on('EmergencyChanged', ({ emergency, change }) => {
-      if (change !== 'updated') io.to(siteRoom(emergency.siteId)).emit('emergency', emergency)
+      if (change !== 'updated') emitNow(siteRoom(emergency.siteId), (to) => to.emit('emergency', emergency))
     }),
     events.on('WorkOrderChanged', (wo) => {
-      io.to(siteRoom(wo.siteId)).emit('workorder', wo)
+      emitNow(siteRoom(wo.siteId), (to) => to.emit('workorder', wo))
     }),
     events.on('FloorPlanChanged', (change) => {
       io.to(siteRoom(change.siteId)).emit('floorplan', change)
     }),
     events.on('NotificationSent', (n) => {
-      io.to(userRoom(n.to)).emit('notification', n)
+      emitNow(userRoom(n.to), (to) => to.emit('notification', n))
     }),
   ]
 
@@ -150,6 +171,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     async close() {
       for (const off of unsubscribe) off()
       coalescer.close()
+      outbox.close()
       // Closing the transports without a socket.io DISCONNECT packet lets screens reconnect on
       // their own when Vigil comes back (a server-sent disconnect would stop their retries).
       // Not io.close(): it would also close the HTTP server, which belongs to the API.
@@ -158,3 +180,5 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     },
   }
 }
+
+const watched = (io: RealtimeServer, room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0

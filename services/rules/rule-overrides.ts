@@ -24,6 +24,13 @@ const keyOf = (scope: string, scopeId: string, ruleId: string): string => `${sco
 
 export function createOverrideCache(): OverrideCache {
   const byKey = new Map<string, RuleOverride>()
+  // What resolve() answered, per device object and rule: the ingest asks for every rule of every
+  // message (issue #8 profile). The directory replaces a device's object when it is edited, and
+  // every override change starts a new map, so an entry is never out of date. Callers only read.
+  let resolved = new WeakMap<Pick<Device, 'id' | 'siteId' | 'attributes'>, Map<string, Resolved>>()
+  const forgetResolved = (): void => {
+    resolved = new WeakMap()
+  }
   const layer = (base: Resolved, o: RuleOverride | undefined): Resolved =>
     o ? { enabled: o.enabled ?? base.enabled, params: { ...base.params, ...o.params } } : base
   const fromAttributes = (rule: RuleDefinition, attributes: Record<string, unknown>): Record<string, number> => {
@@ -38,14 +45,24 @@ export function createOverrideCache(): OverrideCache {
     load(all) {
       byKey.clear()
       for (const o of all) byKey.set(keyOf(o.scope, o.scopeId, o.ruleId), o)
+      forgetResolved()
     },
-    put: (o) => void byKey.set(keyOf(o.scope, o.scopeId, o.ruleId), o),
+    put(o) {
+      byKey.set(keyOf(o.scope, o.scopeId, o.ruleId), o)
+      forgetResolved()
+    },
     get: (scope, scopeId, ruleId) => byKey.get(keyOf(scope, scopeId, ruleId)),
     resolveSite: (rule, siteId) => layer({ enabled: !rule.disabledByDefault, params: rule.params }, byKey.get(keyOf('site', siteId, rule.id))),
     resolve(rule, device) {
+      let forDevice = resolved.get(device)
+      if (forDevice === undefined) resolved.set(device, (forDevice = new Map()))
+      const known = forDevice.get(rule.id)
+      if (known !== undefined) return known
       const site = cache.resolveSite(rule, device.siteId)
       const withAttributes = { ...site, params: { ...site.params, ...fromAttributes(rule, device.attributes) } }
-      return layer(withAttributes, byKey.get(keyOf('device', device.id, rule.id)))
+      const r = layer(withAttributes, byKey.get(keyOf('device', device.id, rule.id)))
+      forDevice.set(rule.id, r)
+      return r
     },
   }
   return cache

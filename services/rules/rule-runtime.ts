@@ -7,12 +7,14 @@ import { initialRuleState, type RuleState } from '../core/rules/evaluate-rule.js
 export interface Runtime {
   state: RuleState
   timer: TimerHandle | null
+  /** When `timer` fires (Vigil's clock): a message that leaves it unchanged keeps the timer. */
+  wakeAt: number | null
   /** Set while the device is offline: pending delays are shifted by the time spent offline (DOMAIN.md §2). */
   frozenAt: number | null
   drill: boolean
 }
 
-export const newRuntime = (): Runtime => ({ state: initialRuleState(), timer: null, frozenAt: null, drill: false })
+export const newRuntime = (): Runtime => ({ state: initialRuleState(), timer: null, wakeAt: null, frozenAt: null, drill: false })
 
 /** Moves every pending due time later by `ms` (the delay did not run while the device was silent). */
 export function shiftPending(rt: Runtime, ms: number): void {

@@ -42,6 +42,7 @@ export interface RulesDeps {
 const RECHECK_MS = 60_000
 /** Waits between attempts of a rule action while the database is down. */
 const ACTION_RETRY_MS = [500, 1000, 2000, 5000, 10_000]
+const NO_PARAMS: RuleContext['params'] = Object.freeze({})
 const info = (r: RuleDefinition): RuleInfo => ({ id: r.id, title: r.title, deviceType: r.deviceType, priority: r.priority, latched: r.latched, params: { ...r.params } })
 
 interface Input {
@@ -57,7 +58,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const memory = createRuleMemory()
   const stored = createRulePhaseStore({ repo: repos.rulePhases, logger })
   const fire = createFireZones()
-  const runtimes = new Map<string, Runtime>()
+  const runtimes = new Map<string, Map<string, Runtime>>()
   const online = new Map<string, boolean>()
   // Offline supervision (EL-10, FD-04, AC-05, PU-13, FA-01) sees a device as offline once it has
   // been silent for its offline timeout (DOMAIN.md §2: 3 missed heartbeats; §3 EL-10 "no message
@@ -72,10 +73,16 @@ export function createRulesService(deps: RulesDeps): RulesService {
   const countedAlarms = new Set<string>()
   const unsubscribe: Array<() => void> = []
   let recheck: TimerHandle | null = null
-  const key = (deviceId: string, ruleId: string): string => `${deviceId}\u0000${ruleId}`
+  /** A device's rule runtimes, looked up once per message rather than with a composed key per rule. */
+  const runtimesOf = (deviceId: string): Map<string, Runtime> => {
+    let m = runtimes.get(deviceId)
+    if (!m) runtimes.set(deviceId, (m = new Map()))
+    return m
+  }
   const runtimeOf = (deviceId: string, ruleId: string): Runtime => {
-    let rt = runtimes.get(key(deviceId, ruleId))
-    if (!rt) runtimes.set(key(deviceId, ruleId), (rt = newRuntime()))
+    const m = runtimesOf(deviceId)
+    let rt = m.get(ruleId)
+    if (!rt) m.set(ruleId, (rt = newRuntime()))
     return rt
   }
 
@@ -110,7 +117,8 @@ export function createRulesService(deps: RulesDeps): RulesService {
         }
       }
     }
-    const k = key(id, rule.id)
+    // Actions of one device and rule stay in order; this runs per action, not per message.
+    const k = `${id}\u0000${rule.id}`
     const before = actionChains.get(k)
     const chained = before === undefined ? run() : before.then(run)
     actionChains.set(k, chained)
@@ -133,42 +141,63 @@ export function createRulesService(deps: RulesDeps): RulesService {
     }, Math.max(0, due - clock.now())))
   }
 
-  /** Everything a rule sees except its parameters, built once per device and evaluation round. */
-  function baseContext(device: Device, live: DeviceLive, input: Input): Omit<RuleContext, 'params'> {
+  /** Registration instants, parsed once per device object rather than on every message. */
+  const registeredAt = new WeakMap<Device, number>()
+  const registeredAtOf = (device: Device): number => {
+    let at = registeredAt.get(device)
+    if (at === undefined) registeredAt.set(device, (at = Date.parse(device.createdAt)))
+    return at
+  }
+
+  /**
+   * Everything a rule sees, built once per device and evaluation round; `params` is set to each
+   * rule's own before it is evaluated (one context per round, not one copy per rule: issue #8 profile).
+   */
+  function baseContext(device: Device, live: DeviceLive, input: Input): RuleContext {
     const { building, zone } = device.location
     return {
       state: live.state,
       previous: input.previous ?? live.state,
-      device, now: clock.now(), online: supervisedOnline(device, live),
+      device, params: NO_PARAMS, now: clock.now(), online: supervisedOnline(device, live),
       event: input.event,
       fire: { zone: fire.zoneActive(device.siteId, building, zone), building: fire.buildingActive(device.siteId, building) },
       lastAt: (k) => memory.lastAt(device.id, k),
-      registeredAt: Date.parse(device.createdAt),
+      registeredAt: registeredAtOf(device),
     }
   }
 
-  function evaluate(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base: Omit<RuleContext, 'params'>): void {
+  function evaluate(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, ctx: RuleContext): void {
     const { enabled, params } = overrides.resolve(rule, device)
     if (!enabled) return
     if (!live.online && !rule.whileOffline) return
     const rt = runtimeOf(device.id, rule.id)
     const before = rt.state
-    const now = base.now
+    const now = ctx.now
     if (rt.frozenAt !== null) {
       shiftPending(rt, now - rt.frozenAt)
       rt.frozenAt = null
     }
     if (input.drill !== undefined) rt.drill = input.drill
-    const result = evaluateRule(rule, rt.state, { ...base, params }, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
+    ctx.params = params
+    const result = evaluateRule(rule, rt.state, ctx, input.raisedRuleId ? { raisedRuleId: input.raisedRuleId } : {})
     rt.state = result.state
     if (!sameRuleState(before, rt.state)) stored.changed(device.id, rule.id, rt.state)
-    rt.timer?.cancel()
-    rt.timer = null
+    // A delay that keeps running keeps its timer: re-arming it on every message was timer churn
+    // for nothing (issue #8 profile).
+    const keepTimer = rt.timer !== null && result.wakeAt !== null && result.wakeAt === rt.wakeAt
+    if (!keepTimer) {
+      rt.timer?.cancel()
+      rt.timer = null
+      rt.wakeAt = null
+    }
     for (const action of result.actions) perform(rule, device, action, rt.drill)
-    if (result.wakeAt !== null) rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, result.wakeAt - now))
+    if (!keepTimer && result.wakeAt !== null) {
+      rt.timer = clock.setTimeout(() => wake(rule.id, device.id), Math.max(0, result.wakeAt - now))
+      rt.wakeAt = result.wakeAt
+    }
   }
 
-  function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base = baseContext(device, live, input)): void {
+  function safely(rule: RuleDefinition, device: Device, live: DeviceLive, input: Input, base: RuleContext = baseContext(device, live, input)): void {
     try {
       evaluate(rule, device, live, input, base)
     } catch (err) {
@@ -187,7 +216,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
 
   function wake(ruleId: string, deviceId: string): void {
     const rule = ruleById(ruleId)
-    const rt = runtimes.get(key(deviceId, ruleId))
+    const rt = runtimes.get(deviceId)?.get(ruleId)
     if (rt) rt.timer = null
     if (rule) evaluateDevice(deviceId, (r) => r === rule)
   }
@@ -200,7 +229,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
       // DOMAIN.md §2: a delay running when the device fell silent freezes; the offline rule fires instead.
       const device = directory.device(live.deviceId)
       for (const rule of device ? rulesFor(device.type) : []) {
-        const rt = runtimes.get(key(live.deviceId, rule.id))
+        const rt = runtimes.get(live.deviceId)?.get(rule.id)
         if (!rt || rule.whileOffline) continue
         rt.timer?.cancel()
         rt.timer = null
@@ -238,11 +267,9 @@ export function createRulesService(deps: RulesDeps): RulesService {
   }
 
   function forget(deviceId: string): void {
-    stored.forget(deviceId, RULE_CATALOG.filter((r) => runtimes.has(key(deviceId, r.id))).map((r) => r.id))
-    for (const rule of RULE_CATALOG) {
-      runtimes.get(key(deviceId, rule.id))?.timer?.cancel()
-      runtimes.delete(key(deviceId, rule.id))
-    }
+    stored.forget(deviceId, [...(runtimes.get(deviceId)?.keys() ?? [])])
+    for (const rt of runtimes.get(deviceId)?.values() ?? []) rt.timer?.cancel()
+    runtimes.delete(deviceId)
     memory.forget(deviceId)
     lastHeard.delete(deviceId)
     supervisionWakes.get(deviceId)?.cancel()
@@ -297,7 +324,7 @@ export function createRulesService(deps: RulesDeps): RulesService {
       stopped = true
       for (const off of unsubscribe.splice(0)) off()
       recheck?.cancel()
-      for (const rt of runtimes.values()) rt.timer?.cancel()
+      for (const m of runtimes.values()) for (const rt of m.values()) rt.timer?.cancel()
       for (const t of supervisionWakes.values()) t.cancel()
       supervisionWakes.clear()
       await stored.flush()
@@ -312,7 +339,8 @@ export function createRulesService(deps: RulesDeps): RulesService {
       const base = baseContext(device, live, input)
       for (const rule of rules) {
         if (!rule.stamps) continue
-        for (const k of rule.stamps({ ...base, params: rule.params })) memory.stamp(device.id, k, base.now)
+        base.params = rule.params
+        for (const k of rule.stamps(base)) memory.stamp(device.id, k, base.now)
       }
       for (const rule of rules) safely(rule, device, live, input, base)
       memory.setPrevious(device.id, live.state)

@@ -194,4 +194,24 @@ describe('alarm events', () => {
     expect(r.status).toBe(200)
     expect(await acked).toMatchObject({ id: alarm.id, acked: true, ackedBy: 'op-rt1' })
   })
+
+  it('sends the device change of a publish before the alarm it raises', async () => {
+    const door = await connectDevice(v, admin, { id: 'rt-ac-1', siteId: 'RT1', type: 'access-door' })
+    try {
+      const s = await connect(admin)
+      await subscribe(s, { siteIds: ['RT1'] })
+      const order: string[] = []
+      s.on('device', (e) => {
+        if (e.deviceId === door.id && e.state.tamper === true) order.push('device')
+      })
+      const raised = nextAlarm(s, (a) => a.deviceId === door.id && a.ruleId === 'AC-04')
+      raised.then(() => order.push('alarm'), () => undefined)
+      // AC-04 has no on-delay: the alarm is raised by the same publish that changes the state.
+      await door.send('telemetry', { tamper: true })
+      await raised
+      expect(order).toEqual(['device', 'alarm'])
+    } finally {
+      await door.client.endAsync()
+    }
+  })
 })

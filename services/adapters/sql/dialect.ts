@@ -15,6 +15,12 @@ export interface SqlConnection {
   db: Kysely<Database>
   dialect: DialectName
   health(): DependencyHealth
+  /**
+   * The SQLite file's own handle, for the ingest's hot statements (prepared once, not compiled by
+   * Kysely per batch). Use it only while holding Kysely's connection (`db.connection()`), so a
+   * statement never lands inside a transaction another repository has open.
+   */
+  sqlite?: SqliteDatabase.Database
 }
 
 /** A constraint the database refused, translated to what the repositories report. */
@@ -75,5 +81,5 @@ export function openSqlConnection(target: SqlTarget): SqlConnection {
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }), dialect: 'postgres', health }
   }
   const database = openSqlite(target.dataDir)
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }), log }), dialect: 'sqlite', health }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }), log }), dialect: 'sqlite', health, sqlite: database }
 }

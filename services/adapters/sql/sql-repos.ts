@@ -29,7 +29,7 @@ export type SqlReposOptions = SqlTarget & {
 }
 
 export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
-  const { db, dialect, health } = openSqlConnection(opts)
+  const { db, dialect, health, sqlite } = openSqlConnection(opts)
   try {
     await migrateToLatest(db, dialect)
   } catch (err) {
@@ -44,7 +44,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     users: createUserRepo(db, now),
     sites: createSiteRepo(db, now),
     devices: createDeviceRepo(db, now),
-    deviceStates: createDeviceStateRepo(db),
+    deviceStates: createDeviceStateRepo(db, sqlite),
     alarms: createAlarmRepo(db, dialect),
     floods: createFloodPeriodRepo(db),
     ruleOverrides: createRuleOverrideRepo(db),
