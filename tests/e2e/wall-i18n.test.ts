@@ -233,7 +233,7 @@ describe('wall display: language, theme and keyboard', () => {
     }
     await screenshot(page, 'wall-light.png')
     // Every pane and the alarm drawer in the light theme, for a person to look at (test-results/).
-    for (const [i, testid] of ['pane-elevators', 'pane-pumps', 'pane-fire-doors', 'pane-access-doors', 'pane-work-orders', 'pane-handover'].entries()) {
+    for (const [i, testid] of ['pane-elevators', 'pane-pumps', 'pane-fire-doors', 'pane-access-doors', 'floor-plans', 'pane-work-orders', 'pane-handover'].entries()) {
       await page.keyboard.press(String(i + 2))
       await page.locator(`[data-testid=${testid}]`).waitFor()
       await screenshot(page, `wall-light-${testid.replace('pane-', '')}.png`)
