@@ -39,6 +39,9 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      // Issue #9: Vigil as separate processes (brokers, API, workers) on PostgreSQL and Redis, and
+      // behind an external Mosquitto. These pick their databases and brokers themselves.
+      { extends: true, test: { name: 'cluster', include: ['tests/cluster/**/*.test.ts'], globalSetup: ['tests/helpers/pg-global-setup.ts'] } },
       { extends: true, test: { name: 'sqlite', include: ON_A_DATABASE, exclude: POSTGRES_ONLY, env: { VIGIL_TEST_DATABASE: 'sqlite' } } },
       {
         extends: true,

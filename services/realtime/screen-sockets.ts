@@ -8,6 +8,9 @@ interface EngineClient {
   transport?: { name?: string; socket?: { _socket?: net.Socket } }
 }
 
+/** Only an io attached to an HTTP server has an engine (and screens). */
+const hasEngine = (io: RealtimeServer): boolean => (io as { engine?: unknown }).engine !== undefined
+
 /** The TCP socket of a WebSocket connection (the transport every Vigil client tries first). */
 function tcpOf(client: EngineClient): net.Socket | undefined {
   // ws keeps the upgraded connection's socket in `_socket`; it has no public accessor.
@@ -16,6 +19,8 @@ function tcpOf(client: EngineClient): net.Socket | undefined {
 }
 
 export function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
+  // A worker's server-less io (it emits through the Redis adapter, issue #9) has no engine.
+  if (!hasEngine(io)) return
   // engine.io's own map of connections (typed protected; read-only use).
   const clients = (io.engine as unknown as { clients: Record<string, EngineClient> }).clients
   for (const client of Object.values(clients)) {
@@ -30,6 +35,7 @@ export function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
  * socket is corked for its length and the frames leave in one write.
  */
 export function corkBufferedFlushes(io: RealtimeServer): void {
+  if (!hasEngine(io)) return
   const corked = new WeakMap<EngineClient, net.Socket>()
   io.engine.on('flush', (client: EngineClient, buffered: readonly unknown[]) => {
     if (buffered.length < 2) return
