@@ -39,6 +39,9 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      // Vigil's processes from the built CLI on PostgreSQL and Redis (README "Deployment"); each file
+      // makes its own database, so once is enough.
+      { extends: true, test: { name: 'cluster', include: ['tests/cluster/**/*.test.ts'] } },
       { extends: true, test: { name: 'sqlite', include: ON_A_DATABASE, exclude: POSTGRES_ONLY, env: { VIGIL_TEST_DATABASE: 'sqlite' } } },
       {
         extends: true,

@@ -17,7 +17,8 @@ function tcpOf(client: EngineClient): net.Socket | undefined {
 
 export function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
   // engine.io's own map of connections (typed protected; read-only use).
-  const clients = (io.engine as unknown as { clients: Record<string, EngineClient> }).clients
+  // A worker's server is attached to no HTTP server, so it has no engine and no screens.
+  const clients = (io.engine as unknown as { clients: Record<string, EngineClient> } | undefined)?.clients ?? {}
   for (const client of Object.values(clients)) {
     const tcp = tcpOf(client)
     if (tcp !== undefined) yield tcp
@@ -30,8 +31,11 @@ export function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
  * socket is corked for its length and the frames leave in one write.
  */
 export function corkBufferedFlushes(io: RealtimeServer): void {
+  // A worker's server (no HTTP server: its events reach the screens through the Redis adapter) has no engine.
+  const engine = io.engine as typeof io.engine | undefined
+  if (engine === undefined) return
   const corked = new WeakMap<EngineClient, net.Socket>()
-  io.engine.on('flush', (client: EngineClient, buffered: readonly unknown[]) => {
+  engine.on('flush', (client: EngineClient, buffered: readonly unknown[]) => {
     if (buffered.length < 2) return
     const tcp = tcpOf(client)
     if (tcp === undefined) return
@@ -46,5 +50,5 @@ export function corkBufferedFlushes(io: RealtimeServer): void {
     corked.delete(client)
     tcp.uncork()
   }
-  io.engine.on('drain', uncork)
+  engine.on('drain', uncork)
 }
