@@ -35,7 +35,7 @@ export function createRedisBackends(url: string, prefix: string, logger: Logger)
   const subConn = new Redis(url, forever)
   const mq = new MQEmitterRedisPrefix(`${prefix}:mqtt:`, { pubConn, subConn })
   let retries = 0
-  retryRoutingAcrossOutages(mq, subConn, (err) => {
+  retryRoutingAcrossOutages(mq, pubConn, subConn, (err) => {
     if (retries++ % 100 === 0) logger.warn({ err: err.message, retries }, 'MQTT routing waits for Redis')
   })
   const conn = new Redis(url, { keyPrefix: `${prefix}:aedes:`, ...forever })

@@ -128,7 +128,7 @@ describe('Redis killed and started again under load (broker, API and worker as s
     }, 20_000).catch(() => storedSeqs('lift-1'))
     const lost = [...acked].filter((seq) => !stored.has(seq))
     console.info(`Redis outage: ${load.sent()} sent, ${acked.size} acknowledged (${ackedDuringOutage} while Redis was down), ${stored.size} stored, ${lost.length} lost; /readyz 200 ${readyAfterMs} ms after Redis restarted`)
-    expect(lost).toEqual([])
+    expect(lost, Object.entries(procs).map(([n, p]) => `--- ${n}:\n${p.output().slice(-3000)}`).join('\n')).toEqual([])
     // Still one alarm, and the worker kept its site throughout (the outage was shorter than the lease).
     await new Promise((r) => setTimeout(r, 1000))
     expect((await allAlarms()).filter((a) => a.deviceId === 'door-1')).toHaveLength(1)
