@@ -16,6 +16,7 @@ import { loadTls } from '../security/tls.js'
 import { createPeopleFacing } from '../people-facing.js'
 import { createServiceGraph } from '../service-graph.js'
 import { applyRegistryChange, openRoleBasics } from './role-basics.js'
+import { logRedisErrors } from './redis-errors.js'
 import { withoutTimers } from './timerless-clock.js'
 import { createDynsecProvisioner } from '../adapters/mosquitto/dynsec-provisioner.js'
 import { SERVICE_USERNAME, servicePassword } from '../../broker/service-identity.js'
@@ -64,10 +65,12 @@ export async function startApiRole(config: Readonly<Config>, opts: { clock?: Clo
 
   const pubClient = basics.redis.duplicate()
   const subClient = basics.redis.duplicate()
+  logRedisErrors(pubClient, logger, 'socket.io out')
+  logRedisErrors(subClient, logger, 'socket.io in')
   const { app, realtime, socketSessions } = await createPeopleFacing({
     config, clock, logger, metrics, repos, graph, directory, events: own, requestContext, key, tlsMaterial,
     adapter: createAdapter(pubClient, subClient, { key: `${config.redisPrefix}:socket.io` }),
-    readiness: () => ({ database: repos.health(), telemetry: graph.telemetry.health() }),
+    readiness: () => ({ database: repos.health(), telemetry: graph.telemetry.health(), redis: basics.redisHealth() }),
   })
 
   let stopping: Promise<void> | null = null

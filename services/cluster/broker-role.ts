@@ -32,7 +32,7 @@ export async function startBrokerRole(config: Readonly<Config>, opts: { clock?: 
   })
   const broker = await createBroker({
     directory, secrets, metrics, clock, logger,
-    cluster: { backends: createRedisBackends(basics.redisUrl, config.redisPrefix), serviceCheck: createServiceCheck(key), refreshDirectory },
+    cluster: { backends: createRedisBackends(basics.redisUrl, config.redisPrefix, logger), serviceCheck: createServiceCheck(key), refreshDirectory },
   })
   const mqttServer = net.createServer((socket) => broker.handleConnection(socket))
   const mqttsServer = tlsMaterial === null ? null : tls.createServer({ ...tlsMaterial, minVersion: 'TLSv1.2' }, (socket) => broker.handleConnection(socket))

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { logRedisErrors } from './redis-errors.js'
 import { createEventBus, type DomainEventMap, type EventBus } from '../core/events.js'
 
 export type ProcessRole = 'api' | 'worker' | 'broker'
@@ -45,6 +46,8 @@ export async function createEventRelay(opts: {
   const channel = `${opts.prefix}:events`
   const pub = new Redis(opts.redisUrl, { lazyConnect: true })
   const sub = new Redis(opts.redisUrl, { lazyConnect: true })
+  logRedisErrors(pub, logger, 'events out')
+  logRedisErrors(sub, logger, 'events in')
   await Promise.all([pub.connect(), sub.connect()])
   const handlers: Array<(e: RemoteEvent) => void> = []
   let replaying = false

@@ -7,7 +7,7 @@ import { createScaledClock } from '../adapters/clock.js'
 import { createMetrics, type Metrics } from '../adapters/metrics.js'
 import { openSqlRepos } from '../adapters/sql/sql-repos.js'
 import type { Clock } from '../core/clock.js'
-import type { Repos } from '../core/ports.js'
+import type { DependencyHealth, Repos } from '../core/ports.js'
 import { ConfigError, type Config } from '../config.js'
 import { loadOrCreateSecretKey } from '../secret-key.js'
 import { createDeviceSecrets, type DeviceSecrets } from '../devices/device-secrets.js'
@@ -15,6 +15,7 @@ import type { DeviceDirectory } from '../devices/device-directory.js'
 import { loadDirectory } from '../devices/device.service.js'
 import type { LiveStateService } from '../contracts.js'
 import type { DomainEventMap } from '../core/events.js'
+import { logRedisErrors } from './redis-errors.js'
 import { createEventRelay, type EventRelay, type ProcessRole } from './event-relay.js'
 
 export interface RoleBasics {
@@ -29,6 +30,8 @@ export interface RoleBasics {
   /** A Redis connection for this process's own commands (leases, the socket.io adapter). */
   redis: Redis
   redisUrl: string
+  /** For /readyz: Redis carries the cluster (events, socket.io, leases, the brokers' messages). */
+  redisHealth(): DependencyHealth
   close(): Promise<void>
 }
 
@@ -51,6 +54,10 @@ export async function openRoleBasics(config: Readonly<Config>, role: ProcessRole
   const key = loadOrCreateSecretKey(config.dataDir, config.secretKey)
   const repos = await openSqlRepos({ url: databaseUrl, clock })
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  logRedisErrors(redis, logger, 'commands')
+  let lastError = ''
+  redis.on('error', (err: Error) => { lastError = err.message })
+  redis.on('ready', () => { lastError = '' })
   try {
     await redis.connect()
   } catch (err) {
@@ -60,6 +67,7 @@ export async function openRoleBasics(config: Readonly<Config>, role: ProcessRole
   const relay = await createEventRelay({ redisUrl, prefix: config.redisPrefix, role, logger })
   return {
     config, logger, clock, metrics: createMetrics(), repos, key, secrets: createDeviceSecrets(key), relay, redis, redisUrl,
+    redisHealth: () => (redis.status === 'ready' ? { ok: true } : { ok: false, detail: lastError || `connection ${redis.status}` }),
     async close() {
       await relay.close()
       await redis.quit().catch(() => undefined)

@@ -22,6 +22,7 @@ import { SERVICE_USERNAME, servicePassword } from '../../broker/service-identity
 import type { EventBus } from '../core/events.js'
 import type { RemoteEvent } from './event-relay.js'
 import { applyRegistryChange, openRoleBasics } from './role-basics.js'
+import { logRedisErrors } from './redis-errors.js'
 import { scopeReposToSites } from './site-scoped-repos.js'
 import { startSiteLeases, type SiteLeases } from './site-leases.js'
 import { connectSiteSubscriber, type SiteSubscriber } from './site-subscriber.js'
@@ -112,6 +113,7 @@ export async function startWorkerRole(
     await startEngine(graph)
     // No HTTP server here: socket.io events reach the API processes' screens through the Redis adapter.
     const adapterClients = [basics.redis.duplicate(), basics.redis.duplicate()] as const
+    for (const c of adapterClients) logRedisErrors(c, logger, 'socket.io')
     const realtime = createRealtime({
       adapter: createAdapter(adapterClients[0], adapterClients[1], { key: `${config.redisPrefix}:socket.io` }),
       verifyToken: () => Promise.resolve(null),

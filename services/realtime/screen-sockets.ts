@@ -36,8 +36,9 @@ export function* screenSockets(io: RealtimeServer): Iterable<net.Socket> {
  */
 export function corkBufferedFlushes(io: RealtimeServer): void {
   if (!hasEngine(io)) return
+  const engine = io.engine
   const corked = new WeakMap<EngineClient, net.Socket>()
-  io.engine.on('flush', (client: EngineClient, buffered: readonly unknown[]) => {
+  engine.on('flush', (client: EngineClient, buffered: readonly unknown[]) => {
     if (buffered.length < 2) return
     const tcp = tcpOf(client)
     if (tcp === undefined) return
@@ -52,5 +53,5 @@ export function corkBufferedFlushes(io: RealtimeServer): void {
     corked.delete(client)
     tcp.uncork()
   }
-  io.engine.on('drain', uncork)
+  engine.on('drain', uncork)
 }

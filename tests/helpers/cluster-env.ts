@@ -40,7 +40,9 @@ export function assertBuiltCli(): void {
   if (statSync(cli).mtimeMs < sources) throw new Error('dist/ is older than the sources: run "npm run build" first')
 }
 
-export async function createClusterEnv(): Promise<ClusterEnv> {
+/** `redisUrl`: a Redis of the test's own (one it stops and starts); the shared one by default. */
+export async function createClusterEnv(opts: { redisUrl?: string } = {}): Promise<ClusterEnv> {
+  const redisUrl = opts.redisUrl ?? REDIS_URL
   const run = randomBytes(4).toString('hex')
   const dbName = `vigil_cluster_${run}`
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL })
@@ -51,17 +53,19 @@ export async function createClusterEnv(): Promise<ClusterEnv> {
   }
   await admin.query(`CREATE DATABASE ${dbName}`)
   await admin.end()
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  // A test may stop its Redis on purpose; the client reconnects by itself.
+  redis.on('error', () => undefined)
   try {
     await redis.connect()
   } catch (err) {
-    throw new Error(`Redis is needed at ${REDIS_URL} (set VIGIL_TEST_REDIS_URL): ${(err as Error).message}`, { cause: err })
+    throw new Error(`Redis is needed at ${redisUrl} (set VIGIL_TEST_REDIS_URL): ${(err as Error).message}`, { cause: err })
   }
   const redisPrefix = `vt${run}`
   const databaseUrl = new URL(PG_ADMIN_URL)
   databaseUrl.pathname = `/${dbName}`
   return {
-    databaseUrl: databaseUrl.toString(), redisUrl: REDIS_URL, redisPrefix, redis,
+    databaseUrl: databaseUrl.toString(), redisUrl, redisPrefix, redis,
     secretKey: randomBytes(32).toString('hex'),
     async dispose() {
       const keys: string[] = []

@@ -36,9 +36,9 @@ export interface ClusterHarness {
   close(): Promise<void>
 }
 
-export async function createClusterHarness(leaseMs: number): Promise<ClusterHarness> {
+export async function createClusterHarness(leaseMs: number, opts: { redisUrl?: string } = {}): Promise<ClusterHarness> {
   assertBuiltCli()
-  const env = await createClusterEnv()
+  const env = await createClusterEnv(opts)
   const dirs: string[] = []
   const procs: SpawnedVigil[] = []
   const sockets: Client[] = []
