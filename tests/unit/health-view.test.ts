@@ -20,6 +20,7 @@ describe('degraded banner lines', () => {
   })
 
   it('still reports a dependency it has no words for', () => {
-    expect(degradations({ redis: { ok: false } })).toEqual([{ name: 'redis', title: 'redis unavailable', effect: 'some functions may be delayed', detail: null }])
+    expect(degradations({ search: { ok: false } })).toEqual([{ name: 'search', title: 'search unavailable', effect: 'some functions may be delayed', detail: null }])
+    expect(degradations({ redis: { ok: false } })[0]).toMatchObject({ title: 'Redis unreachable' })
   })
 })

@@ -16,7 +16,7 @@ export interface Degradation {
   detail: string | null
 }
 
-const KNOWN = ['database', 'telemetry', 'broker'] as const
+const KNOWN = ['database', 'telemetry', 'broker', 'redis'] as const
 type Known = (typeof KNOWN)[number]
 const isKnown = (name: string): name is Known => (KNOWN as readonly string[]).includes(name)
 
