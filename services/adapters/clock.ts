@@ -13,7 +13,9 @@ export function createScaledClock(scale = 1, anchor: ClockAnchor = { wall: Date.
   return {
     now,
     setTimeout(fn, ms) {
-      const t = setTimeout(fn, Math.max(0, ms / scale))
+      // Rounded up: Node truncates a fractional delay, so a scaled timer would wake up to one real
+      // millisecond (scale × as many of Vigil's) before the time it was set for.
+      const t = setTimeout(fn, Math.max(0, Math.ceil(ms / scale)))
       t.unref?.()
       return { cancel: () => clearTimeout(t) }
     },
