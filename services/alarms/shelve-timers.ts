@@ -16,17 +16,11 @@ export function createShelveTimers(deps: { clock: Clock; onExpired: (alarmId: st
       timers.get(alarm.id)?.cancel()
       timers.delete(alarm.id)
       if (alarm.state !== 'shelved' || alarm.shelvedUntil === null) return
-      const due = Date.parse(alarm.shelvedUntil)
-      const arm = (): void => {
-        timers.set(alarm.id, deps.clock.setTimeout(() => {
-          // A scaled clock can wake a few of its milliseconds early, and the expiry is ignored
-          // until the shelf is due: wait the rest instead of letting the shelf never end.
-          if (deps.clock.now() < due) return arm()
-          timers.delete(alarm.id)
-          deps.onExpired(alarm.id)
-        }, Math.max(0, due - deps.clock.now())))
-      }
-      arm()
+      const ms = Math.max(0, Date.parse(alarm.shelvedUntil) - deps.clock.now())
+      timers.set(alarm.id, deps.clock.setTimeout(() => {
+        timers.delete(alarm.id)
+        deps.onExpired(alarm.id)
+      }, ms))
     },
     cancelAll() {
       for (const t of timers.values()) t.cancel()
