@@ -13,10 +13,18 @@ export function createScaledClock(scale = 1, anchor: ClockAnchor = { wall: Date.
   return {
     now,
     setTimeout(fn, ms) {
-      // Rounded up: Node truncates a fractional delay, so a scaled timer would wake up to one real
-      // millisecond (scale × as many of Vigil's) before the time it was set for.
-      const t = setTimeout(fn, Math.max(0, Math.ceil(ms / scale)))
-      t.unref?.()
+      // Node measures a delay from its event loop's cached millisecond, not from Date.now(), so a
+      // timer can wake a millisecond or more before the time it was set for (scale × as many of
+      // Vigil's). Every caller compares the time it was woken at with a stored due time (a shelf's
+      // end, an SLA deadline) and a timer that woke early would be ignored and never come back:
+      // a timer that wakes early sleeps again for the rest.
+      const due = now() + Math.max(0, ms)
+      let t: NodeJS.Timeout
+      const arm = (rest: number): void => {
+        t = setTimeout(() => (now() < due ? arm(due - now()) : fn()), Math.max(0, Math.ceil(rest / scale)))
+        t.unref?.()
+      }
+      arm(Math.max(0, ms))
       return { cancel: () => clearTimeout(t) }
     },
     setInterval(fn, ms) {
