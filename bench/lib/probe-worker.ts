@@ -1,6 +1,6 @@
 // Latency probes (issue #8 items 3 and 4), timed inside one process so both ends read the same
 // performance.now(): probe devices publish over their own MQTT connections, one socket.io client
-// watches the probe site.
+// watches the probe sites.
 //   alarms:  a fresh access door publishes `forced_open` (AC-01 raises at once, DOMAIN.md §3.4);
 //            latency = publish → the `alarm` event for that door, and → the `workorder` event
 //            that says its work order is assigned (AC-01 needs SECURITY; an engineer is on shift).
@@ -14,9 +14,10 @@ export interface ProbeDevice {
   id: string
   type: 'access-door' | 'pump'
   secret: string
+  siteId: string
 }
 export type ToProbe =
-  | { cmd: 'init'; url: string; token: string; siteId: string; mqttHost: string; mqttPort: number; devices: ProbeDevice[] }
+  | { cmd: 'init'; url: string; token: string; mqttHost: string; mqttPort: number; devices: ProbeDevice[] }
   | { cmd: 'alarms'; deviceIds: string[]; intervalMs: number; timeoutMs: number }
   | { cmd: 'offline'; deviceIds: string[]; spreadMs: number; timeoutMs: number; offlineAfterMs: number }
   | { cmd: 'close' }
@@ -35,7 +36,7 @@ let socket: Socket | null = null
 
 async function init(m: Extract<ToProbe, { cmd: 'init' }>): Promise<void> {
   for (const d of m.devices) {
-    const base = `bldg/${m.siteId}/${d.type}/${d.id}`
+    const base = `bldg/${d.siteId}/${d.type}/${d.id}`
     const conn = await connectMqtt(m.mqttHost, m.mqttPort, {
       clientId: `probe-${d.id}`, username: d.id, password: d.secret, keepaliveSec: 60,
       will: { topic: `${base}/status`, payload: '{"online":false}', qos: 1, retain: true },
@@ -63,7 +64,7 @@ async function init(m: Extract<ToProbe, { cmd: 'init' }>): Promise<void> {
       w?.(performance.now())
     })
     s.once('connect_error', reject)
-    s.once('connect', () => s.emit('subscribe', { siteIds: [m.siteId] }, (res: { error?: { message: string } }) => (res.error ? reject(new Error(res.error.message)) : resolve(s))))
+    s.once('connect', () => s.emit('subscribe', { siteIds: [...new Set(m.devices.map((d) => d.siteId))] }, (res: { error?: { message: string } }) => (res.error ? reject(new Error(res.error.message)) : resolve(s))))
   })
 }
 

@@ -68,8 +68,8 @@ export async function benchAlarmOffline(o: {
 }): Promise<AlarmOfflineResult> {
   const w = forkWorker<ToProbe, FromProbe>(new URL('../lib/probe-worker.ts', import.meta.url), 'probe')
   try {
-    const devices = o.probes.map((p) => ({ id: p.id, type: p.type, secret: p.secret }) as ProbeDevice)
-    const ready = await w.request({ cmd: 'init', url: o.session.vigil.http, token: o.session.api.token, siteId: PROBE_SITE, mqttHost: '127.0.0.1', mqttPort: o.session.vigil.mqttPort, devices }, 'ready', 60_000)
+    const devices = o.probes.map((p) => ({ id: p.id, type: p.type, secret: p.secret, siteId: PROBE_SITE }) as ProbeDevice)
+    const ready = await w.request({ cmd: 'init', url: o.session.vigil.http, token: o.session.api.token, mqttHost: '127.0.0.1', mqttPort: o.session.vigil.mqttPort, devices }, 'ready', 60_000)
     if (ready.error !== null) throw new Error(`probe worker: ${ready.error}`)
     const assignNote = await engineerOnShift(o.session)
     if (assignNote) o.log(`  ${assignNote}`)

@@ -16,7 +16,10 @@ import { startVigilSession } from '../lib/vigil-session.js'
 import type { DeviceSpec } from '../../simulators/fleet-plan.js'
 
 const SITE = 'bench-soak'
-const PROBE_SITE = 'bench-soak-probe'
+// Each sample's doors are in a site of their own: ten forced doors a minute in one site would put
+// it in alarm-flood mode within the first sample and keep every probe alarm of the hour open there,
+// so the soak would time a growing flood rather than the steady alarm path.
+const probeSite = (sample: number): string => `bench-soak-probe-${sample + 1}`
 const DOORS_PER_SAMPLE = 10
 const SCREEN_CLIENTS = 10
 
@@ -85,16 +88,19 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
   try {
     const specs = planBenchFleet('k-', o.connections)
     const devices = await session.register(SITE, specs)
-    const doors: DeviceSpec[] = Array.from({ length: (sampleCount + 1) * DOORS_PER_SAMPLE }, (_, i) => ({
-      id: `soak-AC-${i + 1}`, type: 'access-door', name: `Soak door ${i + 1}`, location: { building: 'P', floor: 1 },
-      attributes: { requiredLevel: 1, perimeter: false, heldOpenSec: 30 },
-    }))
-    const probes = await session.register(PROBE_SITE, doors)
+    const probes: ProbeDevice[] = []
+    for (let sample = 0; sample < sampleCount; sample++) {
+      const doors: DeviceSpec[] = Array.from({ length: DOORS_PER_SAMPLE }, (_, k) => ({
+        id: `soak-AC-${sample * DOORS_PER_SAMPLE + k + 1}`, type: 'access-door', name: `Soak door ${sample * DOORS_PER_SAMPLE + k + 1}`, location: { building: 'P', floor: 1 },
+        attributes: { requiredLevel: 1, perimeter: false, heldOpenSec: 30 },
+      }))
+      for (const p of await session.register(probeSite(sample), doors)) probes.push({ id: p.id, type: 'access-door', secret: p.secret, siteId: p.siteId })
+    }
     const screens = await startScreens({ url: session.vigil.http, token: session.api.token, siteIds: [SITE], clients: SCREEN_CLIENTS })
     const fleet = await startLoadFleet({ host: '127.0.0.1', port: session.vigil.mqttPort, devices, pools: buildPools(specs), processes: 2 })
     const w = forkWorker<ToProbe, FromProbe>(new URL('../lib/probe-worker.ts', import.meta.url), 'probe')
     try {
-      const ready = await w.request({ cmd: 'init', url: session.vigil.http, token: session.api.token, siteId: PROBE_SITE, mqttHost: '127.0.0.1', mqttPort: session.vigil.mqttPort, devices: probes.map((p) => ({ id: p.id, type: p.type, secret: p.secret }) as ProbeDevice) }, 'ready', 120_000)
+      const ready = await w.request({ cmd: 'init', url: session.vigil.http, token: session.api.token, mqttHost: '127.0.0.1', mqttPort: session.vigil.mqttPort, devices: probes }, 'ready', 120_000)
       if (ready.error !== null) throw new Error(`probe worker: ${ready.error}`)
       o.log(`  soak: ${o.connections} connections at ${o.rate}/s QoS 1 for ${o.minutes} min, a sample every ${sampleEverySec} s`)
       fleet.setRate(o.rate, 1)
