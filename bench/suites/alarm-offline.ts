@@ -3,7 +3,7 @@
 //   alarm latency: fresh access doors publish `forced_open` (AC-01 raises at once); publish → the
 //     `alarm` event at a socket.io client. 3 runs of PROBES_PER_RUN doors.
 //   offline detection: pumps (the shortest heartbeat timeout, 3 × 10 s) publish once and fall
-//     silent, their silences spread over 3 s so they fall at every point of Vigil's 1 s sweep;
+//     silent, their silences spread over 3 s so they fall at every point of Vigil's sweep (OFFLINE_SWEEP_MS);
 //     silence → offline `device` event, less the timeout. 3 groups of OFFLINE_PER_RUN pumps.
 import { forkWorker } from '../lib/child.js'
 import type { LoadFleet } from '../lib/load-fleet.js'
