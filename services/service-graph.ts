@@ -4,6 +4,7 @@
 import type { Logger } from 'pino'
 import type { Metrics } from './adapters/metrics.js'
 import { createSqliteTelemetryStore } from './adapters/telemetry/sqlite-telemetry.store.js'
+import { createTelemetryRetention, type TelemetryRetention } from './ingest/telemetry-retention.js'
 import { createInfluxTelemetryStore } from './adapters/influx/influx.store.js'
 import { createRoutedTelemetryStore } from './adapters/influx/routed-telemetry.store.js'
 import { createAlarmService, type AlarmEngine } from './alarms/alarm.service.js'
@@ -29,6 +30,7 @@ import { createWebhookNotifier, type WebhookNotifier } from './adapters/notifier
 
 export interface ServiceGraph {
   telemetry: TelemetryStore
+  telemetryRetention: TelemetryRetention
   liveState: LiveStateService
   alarms: AlarmEngine
   workOrders: WorkOrderServices
@@ -69,6 +71,7 @@ export function createServiceGraph(deps: {
       }),
       other: sqlTelemetry,
     })
+  const telemetryRetention = createTelemetryRetention({ store: sqlTelemetry, clock, logger })
   const liveState = createLiveStateService({ clock, repos, events, directory, metrics })
   const alarms = createAlarmService({ repos, clock, events, metrics, logger })
   const webhook = config.webhook === null ? null
@@ -95,7 +98,7 @@ export function createServiceGraph(deps: {
   })
   const userService = createUserService({ repos, clock, logger })
   const deviceService = createDeviceService({ repos, directory, secrets, liveState, events, clock, ...(deps.brokerAccounts ? { brokerAccounts: deps.brokerAccounts } : {}) })
-  return { telemetry, liveState, alarms, workOrders, emergencies, duty, rules, ingest, userService, deviceService, webhook, accessEvents, announceAccess }
+  return { telemetry, telemetryRetention, liveState, alarms, workOrders, emergencies, duty, rules, ingest, userService, deviceService, webhook, accessEvents, announceAccess }
 }
 
 /** Everything that runs on its own (timers, listeners, ingest), in the order the restart rules need. */
@@ -110,12 +113,14 @@ export async function startEngine(g: ServiceGraph): Promise<void> {
   await g.rules.start()
   await g.accessEvents.start()
   await g.ingest.start()
+  g.telemetryRetention.start()
 }
 
 /** Commits what ingest holds and takes no more messages. */
 export async function stopIntake(g: ServiceGraph): Promise<void> {
   await g.ingest.stop()
   await g.accessEvents.stop()
+  await g.telemetryRetention.stop()
 }
 
 /** Stops the timers and listeners startEngine started (after stopIntake). */

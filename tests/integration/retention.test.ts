@@ -2,14 +2,13 @@
 // least 3 (4) years, access-control events exactly 180 days. Records written four years ago on
 // Vigil's clock survive a restart four years later, when every retention job runs (the access-event
 // job runs at start and deletes the old access event, which shows it did run), and the telemetry
-// store's raw prune deletes old readings but never the event records.
+// retention, also run at start, deletes the old readings but never the event records.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../services/adapters/clock.js'
-import { createSqliteTelemetryStore } from '../../services/adapters/telemetry/sqlite-telemetry.store.js'
 import { connectDevice, ensureSite, waitFor } from '../helpers/devices.js'
 import { startTestVigil } from '../helpers/start-test-vigil.js'
 
@@ -58,18 +57,20 @@ describe('retention never prunes the records kept for years', () => {
       await later.stop({ keepData: true })
     }
 
-    // The raw-telemetry prune (90 days) takes the old readings and leaves every event record.
-    const store = createSqliteTelemetryStore({ dataDir })
-    expect(await store.pruneExpired(now)).toBeGreaterThan(0)
-    await store.close()
-    const db = new SqliteDatabase(path.join(dataDir, 'telemetry.db'), { readonly: true })
-    const kinds = db.prepare(`SELECT device_id AS deviceId, kind, json_extract(fields, '$.event') AS event FROM messages ORDER BY rowid`).all()
-    db.close()
-    expect(kinds).toEqual(expect.arrayContaining([
-      { deviceId: 'fd-1', kind: 'event', event: 'fault' },
-      { deviceId: 'fd-1', kind: 'event', event: 'release' },
-      { deviceId: 'acc-1', kind: 'event', event: 'forced_open' },
-    ]))
-    expect(kinds.filter((k: any) => k.kind !== 'event')).toEqual([])
+    // The telemetry retention (90 days raw, 3 years of 1-minute rollups), run at that start, took
+    // the old readings and left every event record.
+    const telemetry = new SqliteDatabase(path.join(dataDir, 'telemetry.db'), { readonly: true })
+    try {
+      const kindsNow = () => telemetry.prepare(`SELECT device_id AS deviceId, kind, json_extract(fields, '$.event') AS event FROM messages ORDER BY rowid`).all() as Array<{ kind: string }>
+      await waitFor('the telemetry retention', async () => kindsNow().every((k) => k.kind === 'event'))
+      expect(kindsNow()).toEqual(expect.arrayContaining([
+        { deviceId: 'fd-1', kind: 'event', event: 'fault' },
+        { deviceId: 'fd-1', kind: 'event', event: 'release' },
+        { deviceId: 'acc-1', kind: 'event', event: 'forced_open' },
+      ]))
+      expect(telemetry.prepare('SELECT COUNT(*) AS n FROM minute_rollups').get()).toEqual({ n: 0 })
+    } finally {
+      telemetry.close()
+    }
   }, 60_000)
 })

@@ -118,6 +118,8 @@ describe('SQLite telemetry store', () => {
     await store.append([msg(4, { level: 4 })])
     expect(store.health()).toEqual({ ok: true })
     expect(await history('level')).toEqual([{ t: T0 + 4, v: 4 }])
+    // Nor did the refused batch reach the 1-minute rollups.
+    expect(await history('level', { everyMs: 60_000, agg: 'mean' })).toEqual([{ t: T0, v: 4 }])
   })
 
   it('prunes raw rows older than a time and by the retention period, never events', async () => {
@@ -149,8 +151,8 @@ describe('SQLite telemetry store', () => {
       `import { createSqliteTelemetryStore } from ${JSON.stringify(storeModule)}
 const store = createSqliteTelemetryStore({ dataDir: ${JSON.stringify(dataDir)} })
 const batch = Array.from({ length: 500 }, (_, i) => ({ siteId: 's1', deviceId: 'pump-1', type: 'pump', kind: 'telemetry',
-  fields: { level: i }, ts: ${T0} + i, rxTs: ${T0} + i, seq: i, drill: false }))
-await store.append(batch)
+  fields: { level: i }, ts: ${T0} + i * 1000, rxTs: ${T0} + i * 1000, seq: i, drill: false }))
+for (let i = 0; i < 500; i += 50) await store.append(batch.slice(i, i + 50))
 process.stdout.write('appended\\n')
 setInterval(() => {}, 1000)
 `,
@@ -163,8 +165,114 @@ setInterval(() => {}, 1000)
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGKILL')
     await exited
+    await store.close()
+    store = createSqliteTelemetryStore({ dataDir })
     const points = await history('level')
     expect(points).toHaveLength(500)
-    expect(points.at(-1)).toEqual({ t: T0 + 499, v: 499 })
+    expect(points.at(-1)).toEqual({ t: T0 + 499_000, v: 499 })
+    // The minutes that were still in the killed process's memory are summed again from the raw rows.
+    const minutes = await history('level', { everyMs: 60_000, agg: 'mean' })
+    expect(minutes).toHaveLength(9)
+    expect(minutes.map((p) => p.v)).toEqual([29.5, 89.5, 149.5, 209.5, 269.5, 329.5, 389.5, 449.5, 489.5])
+    expect(await history('level', { everyMs: 60_000, agg: 'max' })).toEqual(minutes.map((p, i) => ({ t: p.t, v: Math.min(499, i * 60 + 59) })))
+  })
+})
+
+// A plain reading of what a bucket holds, to check the rollups against.
+function expectedBuckets(messages: AcceptedMessage[], deviceId: string, field: string, from: number, to: number, every: number, agg: Aggregate) {
+  const buckets = new Map<number, Array<{ ts: number; v: unknown; order: number }>>()
+  messages.forEach((m, order) => {
+    const v = m.fields[field]
+    if (m.deviceId !== deviceId || m.kind === 'event' || m.ts < from || m.ts > to || v === null || v === undefined) return
+    const b = m.ts - (m.ts % every)
+    buckets.set(b, [...(buckets.get(b) ?? []), { ts: m.ts, v, order }])
+  })
+  const points: Array<{ t: number; v: unknown }> = []
+  for (const t of [...buckets.keys()].sort((a, b) => a - b)) {
+    const xs = buckets.get(t)!
+    const nums = xs.filter((x) => typeof x.v !== 'string').map((x) => (x.v === true ? 1 : x.v === false ? 0 : (x.v as number)))
+    const newest = [...xs].sort((a, b) => a.ts - b.ts || a.order - b.order).at(-1)!.v
+    const v = agg === 'last' ? newest : nums.length === 0 ? null : agg === 'mean' ? nums.reduce((a, b) => a + b, 0) / nums.length : agg === 'min' ? Math.min(...nums) : Math.max(...nums)
+    if (v !== null) points.push({ t, v })
+  }
+  return points
+}
+
+describe('SQLite telemetry store: 1-minute rollups (DOMAIN.md §7.2)', () => {
+  let dataDir: string
+  let store: SqliteTelemetryStore
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-rollups-'))
+    store = createSqliteTelemetryStore({ dataDir })
+  })
+  afterEach(async () => {
+    await store.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  // Two pumps over 40 minutes, a reading every 7 s with numbers, booleans and text, appended in
+  // batches of 13, then a replay of 3 old minutes (late readings) and an event that must not count.
+  function fleetMessages(): AcceptedMessage[] {
+    const out: AcceptedMessage[] = []
+    for (let i = 0; i < 40 * 60 / 7; i++) {
+      for (const deviceId of ['pump-1', 'pump-2']) {
+        const ts = i * 7000 + (deviceId === 'pump-2' ? 3000 : 0)
+        out.push(msg(ts, { level: (i * 37) % 11 - 3, running: i % 3 !== 0, mode: i % 5 === 0 ? 'manual' : 'auto' }, { deviceId }))
+      }
+    }
+    for (let i = 0; i < 30; i++) out.push(msg(5 * 60_000 + i * 6000 + 500, { level: 100 + i, running: false, mode: 'late' }))
+    out.push(msg(10 * 60_000, { level: 1e6 }, { kind: 'event' }))
+    out.push(msg(11 * 60_000 + 1, { online: false }, { kind: 'status' }))
+    return out
+  }
+
+  it.each<[Aggregate, number]>([
+    ['mean', 60_000], ['min', 60_000], ['max', 60_000], ['last', 60_000],
+    ['mean', 300_000], ['min', 900_000], ['max', 120_000], ['last', 300_000],
+  ])('answers %s in buckets of %i ms as the raw readings would, ranges cut mid-minute included', async (agg, every) => {
+    const messages = fleetMessages()
+    for (let i = 0; i < messages.length; i += 13) await store.append(messages.slice(i, i + 13))
+    for (const [from, to] of [[T0, T0 + 3_600_000], [T0 + 90_500, T0 + 1_234_567], [T0 + 61_000, T0 + 62_000], [T0 + 300_000, T0 + 360_000 - 1]] as const) {
+      for (const field of ['level', 'running', 'mode']) {
+        const got = await store.history({ deviceId: 'pump-1', field, from, to, everyMs: every, agg, limit: 10_000 })
+        const want = expectedBuckets(messages, 'pump-1', field, from, to, every, agg)
+        expect(got.map((p) => p.t)).toEqual(want.map((p) => p.t))
+        got.forEach((p, i) => typeof p.v === 'number' ? expect(p.v).toBeCloseTo(want[i]!.v as number, 9) : expect(p.v).toEqual(want[i]!.v))
+      }
+    }
+  })
+
+  it('gives the same answer after a close and reopen, and while the current minute is still open', async () => {
+    const messages = fleetMessages()
+    await store.append(messages)
+    const ask = () => store.history({ deviceId: 'pump-2', field: 'level', from: T0, to: T0 + 3_600_000, everyMs: 60_000, agg: 'mean', limit: 10_000 })
+    const before = await ask()
+    expect(before).toHaveLength(40)
+    await store.close()
+    store = createSqliteTelemetryStore({ dataDir })
+    expect(await ask()).toEqual(before)
+  })
+
+  it('keeps the minutes for 3 years after the raw readings went at 90 days', async () => {
+    const day = 86_400_000
+    await store.append([msg(0, { level: 1 }), msg(1000, { level: 3 }), msg(100 * day, { level: 9 })])
+    expect(await store.pruneExpired(T0 + 101 * day)).toBe(2)
+    const minutes = (): Promise<unknown> => store.history({ deviceId: 'pump-1', field: 'level', from: T0, to: T0 + 200 * day, everyMs: 60_000, agg: 'mean', limit: 10 })
+    expect(await store.history({ deviceId: 'pump-1', field: 'level', from: T0, to: T0 + day, limit: 10 })).toEqual([])
+    expect(await minutes()).toEqual([{ t: T0, v: 2 }, { t: T0 + 100 * day, v: 9 }])
+    await store.pruneExpired(T0 + 3 * 365 * day + 2 * day)
+    expect(await minutes()).toEqual([{ t: T0 + 100 * day, v: 9 }])
+  })
+
+  it('sums a store written before the rollups existed when it first opens it', async () => {
+    await store.close()
+    const file = new SqliteDatabase(path.join(dataDir, 'telemetry.db'))
+    file.exec('DROP TABLE minute_rollups; DROP TABLE rollup_checkpoint')
+    const insert = file.prepare(`INSERT INTO messages (device_id, ts, rx_ts, kind, seq, drill, fields) VALUES ('pump-1', ?, ?, 'telemetry', NULL, 0, ?)`)
+    for (let i = 0; i < 180; i++) insert.run(T0 + i * 1000, T0 + i * 1000, JSON.stringify({ level: i }))
+    file.close()
+    store = createSqliteTelemetryStore({ dataDir })
+    expect(await store.history({ deviceId: 'pump-1', field: 'level', from: T0, to: T0 + 3_600_000, everyMs: 60_000, agg: 'max', limit: 10 }))
+      .toEqual([{ t: T0, v: 59 }, { t: T0 + 60_000, v: 119 }, { t: T0 + 120_000, v: 179 }])
   })
 })

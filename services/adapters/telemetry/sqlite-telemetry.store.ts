@@ -6,6 +6,8 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { AppError, isAppError } from '../../core/errors.js'
 import type { AcceptedMessage, Aggregate, DependencyHealth, HistoryPoint, HistoryQuery, TelemetryStore } from '../../core/ports.js'
+import { bucketPoints, isReading, MINUTE_MS, minuteOf, type FieldRollup } from '../../core/telemetry/minute-rollup.js'
+import { createMinuteRollups, ROLLUP_RETENTION_MS } from './minute-rollups.js'
 
 export interface SqliteTelemetryStore extends TelemetryStore {
   /**
@@ -14,7 +16,10 @@ export interface SqliteTelemetryStore extends TelemetryStore {
    * records DOMAIN.md §7.2 keeps at least 3 and 4 years.
    */
   prune(olderThanMs: number): Promise<number>
-  /** Applies the raw retention (DOMAIN.md §7.2: 90 d raw) relative to nowMs. */
+  /**
+   * Applies the retention (DOMAIN.md §7.2: 90 d raw, 3 y of 1-minute rollups) relative to nowMs;
+   * resolves to how many raw rows went.
+   */
   pruneExpired(nowMs: number): Promise<number>
 }
 
@@ -89,11 +94,40 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
   db.exec(SCHEMA)
   const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS
 
+  const rollups = createMinuteRollups(db)
+  rollups.recover()
   const insert = db.prepare(`INSERT INTO messages (device_id, ts, rx_ts, kind, seq, drill, fields) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-  // One transaction per batch: the group commit the QoS 1 acknowledgements wait for (ARCHITECTURE.md "Durability").
-  const insertBatch = db.transaction((batch: readonly AcceptedMessage[]) => {
-    for (const m of batch) insert.run(m.deviceId, m.ts, m.rxTs, m.kind, m.seq, m.drill ? 1 : 0, JSON.stringify(m.fields))
+  // One transaction per batch: the group commit the QoS 1 acknowledgements wait for (ARCHITECTURE.md
+  // "Durability"). A due rollup checkpoint is written in it too.
+  const insertBatch = db.transaction((batch: readonly AcceptedMessage[], checkpoint: boolean) => {
+    let lastRowid = 0
+    for (const m of batch) lastRowid = Number(insert.run(m.deviceId, m.ts, m.rxTs, m.kind, m.seq, m.drill ? 1 : 0, JSON.stringify(m.fields)).lastInsertRowid)
+    for (const m of batch) if (m.kind !== 'event') rollups.add(m.deviceId, m.ts, m.fields)
+    rollups.cover(lastRowid)
+    if (checkpoint) rollups.checkpoint()
   })
+  const rawEdge = db.prepare<Record<string, unknown>, PointRow>(`SELECT ts AS t, ${VALUE} AS v, ${TYPE} AS jt FROM messages
+    WHERE ${MATCH} AND ${VALUE} IS NOT NULL ORDER BY ts, rowid`)
+
+  /**
+   * Buckets of whole minutes from the rollups; the part of a minute the range cuts at either end
+   * comes from the raw rows, so the answer is the one the raw rows would give.
+   */
+  function fromRollups(q: HistoryQuery, path: string, every: number, agg: Aggregate): HistoryPoint[] {
+    const whole = { from: minuteOf(q.from + MINUTE_MS - 1), to: minuteOf(q.to + 1) }
+    const edges = whole.from < whole.to ? [[q.from, whole.from - 1], [whole.to, q.to]] : [[q.from, q.to]]
+    const parts: Array<{ t: number; r: FieldRollup }> = whole.from < whole.to ? rollups.read(q.deviceId, q.field, whole.from, whole.to) : []
+    for (const [from, to] of edges) {
+      if (from! > to!) continue
+      for (const row of rawEdge.all({ deviceId: q.deviceId, from, to, path })) {
+        const v = toPoint(row).v
+        if (!isReading(v)) continue
+        const x = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : null
+        parts.push({ t: row.t, r: x === null ? [0, 0, null, null, row.t, v] : [1, x, x, x, row.t, v] })
+      }
+    }
+    return bucketPoints(parts, every, agg, q.limit)
+  }
   const queries = {
     raw: db.prepare<Record<string, unknown>, PointRow>(RAW_SQL),
     mean: db.prepare<Record<string, unknown>, PointRow>(numericSql('AVG')),
@@ -106,16 +140,23 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
   let lastAppendError: string | null = null
   let closed = false
 
-  const prune = (olderThanMs: number): Promise<number> => {
+  async function prune(olderThanMs: number): Promise<number> {
     try {
+      // Everything about to go is in the rollups first.
+      rollups.checkpointNow()
       let total = 0
       for (;;) {
         const n = pruneSlice.run(olderThanMs).changes
         total += n
-        if (n < PRUNE_SLICE) return Promise.resolve(total)
+        if (n < PRUNE_SLICE) break
+        // Between slices the event loop runs: ingest goes on during a long prune.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (closed) return total
       }
+      rollups.clampCheckpoint()
+      return total
     } catch (err) {
-      return Promise.reject(new AppError('DEPENDENCY_DOWN', `telemetry prune failed: ${String(err)}`))
+      throw new AppError('DEPENDENCY_DOWN', `telemetry prune failed: ${String(err)}`)
     }
   }
 
@@ -123,11 +164,17 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
     append(batch) {
       if (batch.length === 0) return Promise.resolve()
       try {
-        insertBatch(batch)
+        insertBatch(batch, rollups.checkpointDue(Date.now()))
         lastAppendError = null
         return Promise.resolve()
       } catch (err) {
         lastAppendError = err instanceof Error ? err.message : String(err)
+        // The batch was rolled back: so is what it added to the minutes in memory.
+        try {
+          rollups.recover()
+        } catch {
+          // The store is failing as a whole; the next open sums the raw rows again.
+        }
         return Promise.reject(new AppError('DEPENDENCY_DOWN', `telemetry store write failed: ${lastAppendError}`))
       }
     },
@@ -135,6 +182,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
       try {
         const { path: jsonPath, every, agg } = validate(q)
         const params = { deviceId: q.deviceId, from: q.from, to: q.to, limit: q.limit, path: jsonPath }
+        if (every !== null && every % MINUTE_MS === 0) return Promise.resolve(fromRollups(q, jsonPath, every, agg))
         const rows = every === null ? queries.raw.all(params) : queries[agg].all({ ...params, every })
         return Promise.resolve(rows.map(toPoint))
       } catch (err) {
@@ -146,11 +194,19 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
       return lastAppendError === null ? { ok: true } : { ok: false, detail: lastAppendError }
     },
     prune,
-    pruneExpired: (nowMs) => prune(nowMs - retentionMs),
+    async pruneExpired(nowMs) {
+      const raw = await prune(nowMs - retentionMs)
+      rollups.prune(nowMs - ROLLUP_RETENTION_MS)
+      return raw
+    },
     close() {
       if (!closed) {
         closed = true
-        db.close()
+        try {
+          rollups.checkpointNow()
+        } finally {
+          db.close()
+        }
       }
       return Promise.resolve()
     },
