@@ -45,6 +45,12 @@ beforeAll(async () => {
     const r = await influx.query(`SELECT count("outletP") FROM "${DB}"."raw"."pump"`).catch(() => null)
     return r?.results[0]?.series?.[0]?.values[0]?.[1] === readings.length
   })
+  // The readings are 10 minutes old, so their minutes are read from the 1-minute series, which
+  // Vigil computes for them once InfluxDB has them (they arrived after the continuous query's window).
+  await waitFor('the 1-minute series', async () => {
+    const r = await influx.query(`SELECT count("mean_outletP") FROM "${DB}"."downsampled"."pump"`).catch(() => null)
+    return r?.results[0]?.series?.[0]?.values[0]?.[1] === 2
+  })
 }, 60_000)
 
 afterAll(async () => {
@@ -152,6 +158,43 @@ describe('retention and downsampling on InfluxDB 1.x', () => {
       await waitFor('the downsampled series', async () => (await store.history(q)).length === 2)
       expect(await store.history(q)).toEqual([{ t: t0, v: expect.closeTo(0.3, 10) }, { t: t0 + 60_000, v: 1.0 }])
       expect(await store.history({ ...q, everyMs: 120_000, agg: 'max' })).toEqual([{ t: t0, v: 1.0 }])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('reads finished minutes of a number from the 1-minute series, the last few and inexact buckets from the raw points', async () => {
+    const db = 'vigil_minutes'
+    const store = createInfluxTelemetryStore({
+      influx: { version: 1, url: influx.url, db, rp: 'raw', user: null, password: null },
+      dataDir: path.join(vigil.dataDir, 'minutes-store'), spoolMaxBytes: 1 << 20,
+      lookupDevice: () => ({ type: 'pump', location: { building: 'T9' } }),
+      metrics: createMetrics(), logger: pino({ level: 'silent' }), wallNow: () => Date.now(),
+    })
+    try {
+      const msg = (ts: number, outletP: number): AcceptedMessage => ({
+        siteId: 'n1', deviceId: 'PU-8', type: 'pump', kind: 'telemetry', fields: { outletP }, ts, rxTs: ts, seq: null, drill: false,
+      })
+      const now = Date.now()
+      const old = Math.floor(now / 120_000) * 120_000 - 20 * 60_000
+      await store.append([msg(old, 0.2), msg(old + 10_000, 0.4), msg(old + 60_000, 1.0), msg(now - 1000, 0.7)])
+      await store.drained()
+      const q = { deviceId: 'PU-8', field: 'outletP', from: old, to: now, limit: 100 }
+      await waitFor('the 1-minute series', async () => {
+        const r = await influx.query(`SELECT count("mean_outletP") FROM "${db}"."downsampled"."pump"`).catch(() => null)
+        return r?.results[0]?.series?.[0]?.values[0]?.[1] === 2
+      })
+      // A raw point written behind Vigil's back, past the continuous query's window: only a read
+      // of the raw points sees it.
+      const write = await fetch(`${influx.url}/write?db=${db}&rp=raw&precision=ms`, { method: 'POST', body: `pump,device=PU-8,site=n1,building=T9 outletP=9.0 ${old + 30_000}` })
+      expect(write.status).toBe(204)
+      const nowMinute = Math.floor((now - 1000) / 60_000) * 60_000
+      expect(await store.history({ ...q, everyMs: 60_000, agg: 'mean' })).toEqual([
+        { t: old, v: expect.closeTo(0.3, 10) }, { t: old + 60_000, v: 1.0 }, { t: nowMinute, v: 0.7 },
+      ])
+      expect((await store.history({ ...q, everyMs: 120_000, agg: 'max' }))[0]).toEqual({ t: old, v: 1.0 })
+      // The mean of two minutes is not the mean of their means: raw points, the stray one included.
+      expect((await store.history({ ...q, everyMs: 120_000, agg: 'mean' }))[0]).toEqual({ t: old, v: expect.closeTo((0.2 + 0.4 + 9 + 1) / 4, 10) })
     } finally {
       await store.close()
     }

@@ -1,6 +1,8 @@
 // Telemetry history in InfluxQL (CONTRACT.md §3 `GET /devices/{id}/telemetry`; issue #5): raw
 // points, or `GROUP BY time(<every>)` buckets with mean/min/max/last, capped at q.limit. The part
-// of a range older than the raw retention is read from the 1-minute `downsampled` series.
+// of a range older than the raw retention is read from the 1-minute `downsampled` series, and so is
+// every finished minute of a numeric field's whole-minute buckets where the minutes give the exact
+// answer (issue #8: a week of minutes reads 10,080 rows, not 60,480 raw points).
 import type { DeviceType } from '../../core/device-types.js'
 import { DEVICE_SCHEMAS } from '../../core/device-schemas/index.js'
 import type { HistoryPoint, HistoryQuery } from '../../core/ports.js'
@@ -38,11 +40,29 @@ interface Part {
   downsampled: boolean
 }
 
-/** Splits [from, to] at the raw retention's edge, aligned so no bucket straddles it. */
-function parts(q: HistoryQuery, layout: RetentionLayout, now: number): Part[] {
-  if (layout.downsampledRp === null || !Number.isFinite(layout.rawRetentionMs)) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: false }]
+/**
+ * How far back the 1-minute series may still be incomplete: the continuous query recomputes the
+ * last 2 minutes each minute (CQ_RESAMPLE_FOR), a few seconds after the minute ends; readings that
+ * arrive later are downsampled once the replay is in (influx.store.ts), and are in the raw series
+ * meanwhile.
+ */
+export const DOWNSAMPLED_LAG_MS = 3 * DOWNSAMPLE_EVERY_MS
+
+/**
+ * Whether the minutes give the same buckets as the raw points: min, max and last of numbers over
+ * any whole number of minutes; the mean only of single minutes (the series keeps no counts, and a
+ * mean of means is not the mean). Booleans and text keep no mean in the series at all.
+ */
+const minutesSuffice = (q: HistoryQuery, kind: FieldKind): boolean =>
+  kind === 'number' && q.everyMs !== undefined && q.everyMs % DOWNSAMPLE_EVERY_MS === 0 && ((q.agg ?? 'mean') !== 'mean' || q.everyMs === DOWNSAMPLE_EVERY_MS)
+
+/** Splits [from, to] where the raw points take over, aligned so no bucket straddles it. */
+function parts(q: HistoryQuery, kind: FieldKind, layout: RetentionLayout, now: number): Part[] {
+  if (layout.downsampledRp === null) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: false }]
   const step = q.everyMs !== undefined && q.everyMs % DOWNSAMPLE_EVERY_MS === 0 ? q.everyMs : DOWNSAMPLE_EVERY_MS
-  const edge = Math.ceil((now - layout.rawRetentionMs) / step) * step
+  const edge = minutesSuffice(q, kind)
+    ? Math.floor((now - DOWNSAMPLED_LAG_MS) / step) * step
+    : Number.isFinite(layout.rawRetentionMs) ? Math.ceil((now - layout.rawRetentionMs) / step) * step : -Infinity
   if (q.from >= edge) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: false }]
   if (q.to < edge) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: true }]
   return [
@@ -101,7 +121,7 @@ export async function queryHistory(
   const kind = fieldKind(type, q.field)
   if (kind === undefined) return []
   const measurement = measurementOf(type)
-  const plan = parts(q, layout, now).map((part) => ({ part, selects: selects(q, kind, part.downsampled) }))
+  const plan = parts(q, kind, layout, now).map((part) => ({ part, selects: selects(q, kind, part.downsampled) }))
   const statements = plan.flatMap(({ part, selects: ss }) =>
     ss.map((s) => statement(q, measurement, client, part.downsampled ? layout.downsampledRp : client.rawRp, part, s)))
   if (statements.length === 0) return []
