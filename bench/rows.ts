@@ -89,9 +89,11 @@ export function influxWriteRows(x: InfluxResult): Row[] {
 export const SOAK_ITEM = 'soak'
 
 /** Issue #10 item 6: last ÷ first window of the soak; flat is 1.0, and a leak or a queue shows as growth. */
-export function soakRows(x: SoakResult): Row[] {
+export function soakRows(x: SoakResult & { commit?: { sha: string } }): Row[] {
   const d = x.drift
-  const what = `${x.minutes} min at ${n(x.offeredRate)}/s, ${n(x.connections)} conn.; first vs last ${Math.round(d.windowSec / 60) || 1} min`
+  // A full run without --soak carries the last soak over: say which commit it measured.
+  const at = x.commit ? `, commit ${x.commit.sha.slice(0, 7)}` : ''
+  const what = `${x.minutes} min at ${n(x.offeredRate)}/s, ${n(x.connections)} conn.${at}; first vs last ${Math.round(d.windowSec / 60) || 1} min`
   const missing = x.samples.reduce((a, s) => a + s.alarmMissing, 0)
   return [
     row(SOAK_ITEM, `resident memory drift, ${what}`, '×', one(d.ratio.rssMB), atMost(1.1), `${d.first.rssMB} → ${d.last.rssMB} MB`),

@@ -156,8 +156,13 @@ if (opts.soak) {
   soak = await benchSoak({ minutes: opts.soakMinutes, connections: opts.small, rate, log })
 }
 
+// A run without --soak keeps the last soak on record (an hour is not re-run for every change); it
+// carries its own commit and machine.
+const lastSoak = soak === null && existsSync(RESULTS)
+  ? ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { details?: { soak?: SoakResult & { commit?: { sha: string } } } }).details?.soak ?? null)
+  : null
 const durationSec = Math.round((performance.now() - started) / 1000)
-const rows = buildRows({ baseline, small, large, history, influx, ready, bundle, soak })
+const rows = buildRows({ baseline, small, large, history, influx, ready, bundle, soak: soak ?? lastSoak })
 const results = {
   generatedAt: new Date().toISOString(),
   commit,
@@ -165,7 +170,7 @@ const results = {
   durationSec,
   options: opts,
   rows,
-  details: { baseline, small, large, history, influx, ready, bundle, ...(soak ? { soak } : {}) },
+  details: { baseline, small, large, history, influx, ready, bundle, ...(soak ? { soak: { ...soak, commit, machine } } : lastSoak ? { soak: lastSoak } : {}) },
 }
 if (!quick) writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
 if (small.profile !== null) {
