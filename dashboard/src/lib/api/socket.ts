@@ -1,19 +1,23 @@
-// The live connection (CONTRACT.md §4): socket.io with `auth: {token}`, then `subscribe`.
+// The live connection (CONTRACT.md §4): socket.io with `auth: {token}`, then `subscribe`. The wall
+// subscribes with the device snapshot; the engineer's phone without it (it needs work orders and
+// notifications, not the state of every device of the site) and listens to fewer events.
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, DeviceLive, ServerToClientEvents, SubscribeAck } from './types.js'
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 export interface LiveHandlers {
+  /** Without the device snapshot on subscribe (default: with it). */
+  snapshot?: boolean
   /** Connected (again) and subscribed: `devices` is the snapshot taken when the rooms were joined. */
   onSubscribed(siteIds: string[], devices: DeviceLive[]): void
   onDisconnected(): void
   onUnauthorized(): void
-  onError(err: Error): void
-  onDevice: ServerToClientEvents['device']
-  onAlarm: ServerToClientEvents['alarm']
-  onFlood: ServerToClientEvents['flood']
-  onAccess: ServerToClientEvents['access']
+  onError?(err: Error): void
+  onDevice?: ServerToClientEvents['device']
+  onAlarm?: ServerToClientEvents['alarm']
+  onFlood?: ServerToClientEvents['flood']
+  onAccess?: ServerToClientEvents['access']
   onWorkOrder?: ServerToClientEvents['workorder']
   onEmergency?: ServerToClientEvents['emergency']
   onNotification?: ServerToClientEvents['notification']
@@ -34,8 +38,8 @@ export function connectLive(token: string | (() => string | null), siteIds: () =
     timeout: 5000,
   })
   socket.on('connect', () => {
-    socket.emit('subscribe', { siteIds: siteIds(), snapshot: true }, (res: SubscribeAck) => {
-      if ('error' in res) return h.onError(new Error(`subscribe refused: ${res.error.message}`))
+    socket.emit('subscribe', { siteIds: siteIds(), snapshot: h.snapshot ?? true }, (res: SubscribeAck) => {
+      if ('error' in res) return h.onError?.(new Error(`subscribe refused: ${res.error.message}`))
       h.onSubscribed(res.siteIds, res.devices ?? [])
     })
   })
@@ -52,10 +56,10 @@ export function connectLive(token: string | (() => string | null), siteIds: () =
       h.onUnauthorized()
     } else h.onDisconnected()
   })
-  socket.on('device', h.onDevice)
-  socket.on('alarm', h.onAlarm)
-  socket.on('flood', h.onFlood)
-  socket.on('access', h.onAccess)
+  if (h.onDevice) socket.on('device', h.onDevice)
+  if (h.onAlarm) socket.on('alarm', h.onAlarm)
+  if (h.onFlood) socket.on('flood', h.onFlood)
+  if (h.onAccess) socket.on('access', h.onAccess)
   if (h.onWorkOrder) socket.on('workorder', h.onWorkOrder)
   if (h.onEmergency) socket.on('emergency', h.onEmergency)
   if (h.onNotification) socket.on('notification', h.onNotification)

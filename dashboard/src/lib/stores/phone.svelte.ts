@@ -2,7 +2,7 @@
 // notifications, kept live over the socket (CONTRACT.md §4 `workorder`, `notification`).
 import type { Socket } from 'socket.io-client'
 import { dutyApi } from '../api/duty-api.js'
-import { connectDuty } from '../api/duty-socket.js'
+import { connectLive } from '../api/socket.js'
 import { api, ApiError } from '../api/http.js'
 import type { Notification, Shift } from '../api/types.js'
 import { Connection } from './connection.svelte.js'
@@ -45,7 +45,8 @@ export class Phone {
       this.handleError(err)
     }
     this.#socket?.disconnect()
-    this.#socket = connectDuty(() => this.session.token, () => this.#siteIds, {
+    this.#socket = connectLive(() => this.session.token, () => this.#siteIds, {
+      snapshot: false,
       onSubscribed: () => {
         this.connection.up()
         // Anything that changed while the link was down.
