@@ -33,6 +33,8 @@ export interface SoakSample {
   alarmP50Ms: number
   alarmP99Ms: number
   alarmMissing: number
+  /** Probe links (socket.io, MQTT) that had to be re-opened since the previous sample. */
+  probeReconnects: number
 }
 
 export interface SoakDrift {
@@ -122,10 +124,11 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
           alarmP50Ms: round(percentile(alarms.latenciesMs, 50), 1),
           alarmP99Ms: round(percentile(alarms.latenciesMs, 99), 1),
           alarmMissing: alarms.missing,
+          probeReconnects: alarms.reconnects,
         }
         prev = snap
         samples.push(sample)
-        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB, ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}`)
+        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB, ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}${sample.probeReconnects ? `, ${sample.probeReconnects} probe links re-opened` : ''}`)
       }
       fleet.setRate(0, 1)
       const drift = soakDrift(samples, totalSec)
