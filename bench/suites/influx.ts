@@ -21,13 +21,9 @@ import type { AcceptedMessage } from '../../services/core/ports.js'
 import type { DeviceSpec } from '../../simulators/fleet-plan.js'
 import { startInfluxServer, type InfluxServer } from '../../tests/helpers/influx-server.js'
 import { buildPools, planBenchFleet, poolKey } from '../lib/payloads.js'
-import { figure, percentile, type Figure } from '../lib/stats.js'
-import { toMessage } from './history.js'
+import { figure, type Figure } from '../lib/stats.js'
+import { NEIGHBOURS, PUMP, seedWeek, timeWeekQueries, toMessage } from '../lib/history-week.js'
 
-const DAY_MS = 86_400_000
-const PUMP: DeviceSpec = { id: 'hist-PS-1', type: 'pump', name: 'History pump', location: { building: 'H', floor: -1 }, attributes: { system: 'domestic' } }
-const QUERIES_PER_RUN = { day: 20, week: 20 }
-const FIELD = 'outletP'
 const BATCH = 1000
 
 export interface InfluxResult {
@@ -180,62 +176,20 @@ async function benchWrites(server: InfluxServer, o: { runs: number; points: numb
   }
 }
 
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now()
-  await fn()
-  return performance.now() - t
-}
-
 async function benchHistory(server: InfluxServer, o: { runs: number; log: Log }): Promise<Pick<InfluxResult, 'historyRows' | 'historySeedMs' | 'store24hP95Ms' | 'store7dP95Ms' | 'points24h' | 'points7d'>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-influx-history-'))
-  const neighbours = planBenchFleet('hist-n-', 100)
-  const pools = buildPools([PUMP, ...neighbours])
-  const pumpPool = pools.get(poolKey(PUMP))!
-  const specs = new Map([PUMP, ...neighbours].map((d) => [d.id, d]))
+  const specs = new Map([PUMP, ...NEIGHBOURS].map((d) => [d.id, d]))
   const store = openStore(server, 'hist', dir, specs)
   try {
     await store.drained()
     const now = Date.now()
-    const t0 = now - 7 * DAY_MS
     const seedStart = performance.now()
-    let batch: AcceptedMessage[] = []
-    let rows = 0
-    const push = async (m: AcceptedMessage | null): Promise<void> => {
-      if (m === null) return
-      batch.push(m)
-      if (batch.length >= 5000) {
-        await store.append(batch)
-        rows += batch.length
-        batch = []
-        await new Promise((r) => setImmediate(r))
-      }
-    }
-    for (let ts = t0, i = 0; ts < now; ts += 10_000, i++) {
-      await push(toMessage(PUMP.id, 'pump', pumpPool[i % pumpPool.length]!, ts, i + 1))
-      if (i % 30 === 0) {
-        for (const n of neighbours) await push(toMessage(n.id, n.type, pools.get(poolKey(n))![(i / 30) % 300]!, ts, i + 1))
-      }
-    }
-    await store.append(batch)
-    rows += batch.length
+    const rows = await seedWeek(store, now)
     // drained() also waits for the backfill of the 1-minute series the continuous query missed.
     await store.drained()
     const seedMs = performance.now() - seedStart
     o.log(`  seeded ${rows} messages in ${(seedMs / 1000).toFixed(1)} s (confirmed by InfluxDB)`)
-
-    const q = (days: number) => ({ deviceId: PUMP.id, field: FIELD, from: now - days * DAY_MS, to: now, everyMs: 60_000, agg: 'mean' as const, limit: 20_000 })
-    const points24h = (await store.history(q(1))).length
-    const points7d = (await store.history(q(7))).length
-    const d24: number[] = []
-    const d7: number[] = []
-    for (let run = 0; run < o.runs; run++) {
-      const a: number[] = []
-      const b: number[] = []
-      for (let i = 0; i < QUERIES_PER_RUN.day; i++) a.push(await timeIt(() => store.history(q(1))))
-      for (let i = 0; i < QUERIES_PER_RUN.week; i++) b.push(await timeIt(() => store.history(q(7))))
-      d24.push(percentile(a, 95))
-      d7.push(percentile(b, 95))
-    }
+    const { points24h, points7d, day: d24, week: d7 } = await timeWeekQueries(store, now, o.runs)
     o.log(`  history p95: 24 h ${d24.map((v) => v.toFixed(1)).join(' / ')} ms (${points24h} points), 7 d ${d7.map((v) => v.toFixed(1)).join(' / ')} ms (${points7d} points)`)
     return { historyRows: rows, historySeedMs: seedMs, store24hP95Ms: figure(d24), store7dP95Ms: figure(d7), points24h, points7d }
   } finally {
