@@ -177,13 +177,16 @@ describe('retention and downsampling on InfluxDB 1.x', () => {
       })
       const now = Date.now()
       const old = Math.floor(now / 120_000) * 120_000 - 20 * 60_000
-      await store.append([msg(old, 0.2), msg(old + 10_000, 0.4), msg(old + 60_000, 1.0), msg(now - 1000, 0.7)])
+      // Three hours before: the late range is downsampled an hour at a time.
+      const older = old - 3 * 3_600_000
+      await store.append([msg(older, 0.5), msg(old, 0.2), msg(old + 10_000, 0.4), msg(old + 60_000, 1.0), msg(now - 1000, 0.7)])
       await store.drained()
       const q = { deviceId: 'PU-8', field: 'outletP', from: old, to: now, limit: 100 }
       await waitFor('the 1-minute series', async () => {
         const r = await influx.query(`SELECT count("mean_outletP") FROM "${db}"."downsampled"."pump"`).catch(() => null)
-        return r?.results[0]?.series?.[0]?.values[0]?.[1] === 2
+        return r?.results[0]?.series?.[0]?.values[0]?.[1] === 3
       })
+      expect(await store.history({ ...q, from: older, to: older + 60_000, everyMs: 60_000, agg: 'max' })).toEqual([{ t: older, v: 0.5 }])
       // A raw point written behind Vigil's back, past the continuous query's window: only a read
       // of the raw points sees it.
       const write = await fetch(`${influx.url}/write?db=${db}&rp=raw&precision=ms`, { method: 'POST', body: `pump,device=PU-8,site=n1,building=T9 outletP=9.0 ${old + 30_000}` })

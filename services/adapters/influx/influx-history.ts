@@ -57,11 +57,11 @@ const minutesSuffice = (q: HistoryQuery, kind: FieldKind): boolean =>
   kind === 'number' && q.everyMs !== undefined && q.everyMs % DOWNSAMPLE_EVERY_MS === 0 && ((q.agg ?? 'mean') !== 'mean' || q.everyMs === DOWNSAMPLE_EVERY_MS)
 
 /** Splits [from, to] where the raw points take over, aligned so no bucket straddles it. */
-function parts(q: HistoryQuery, kind: FieldKind, layout: RetentionLayout, now: number): Part[] {
+function parts(q: HistoryQuery, kind: FieldKind, layout: RetentionLayout, now: number, pendingFrom: number | null): Part[] {
   if (layout.downsampledRp === null) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: false }]
   const step = q.everyMs !== undefined && q.everyMs % DOWNSAMPLE_EVERY_MS === 0 ? q.everyMs : DOWNSAMPLE_EVERY_MS
   const edge = minutesSuffice(q, kind)
-    ? Math.floor((now - DOWNSAMPLED_LAG_MS) / step) * step
+    ? Math.floor((Math.min(now - DOWNSAMPLED_LAG_MS, pendingFrom ?? Infinity)) / step) * step
     : Number.isFinite(layout.rawRetentionMs) ? Math.ceil((now - layout.rawRetentionMs) / step) * step : -Infinity
   if (q.from >= edge) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: false }]
   if (q.to < edge) return [{ from: q.from, to: q.to, toInclusive: true, downsampled: true }]
@@ -115,13 +115,14 @@ function firstValue(row: unknown[]): HistoryPoint['v'] {
   return null
 }
 
+/** `pendingFrom`: where late points not yet in the 1-minute series begin (null when none are waiting). */
 export async function queryHistory(
-  client: InfluxClient, layout: RetentionLayout, type: DeviceType, q: HistoryQuery, now: number,
+  client: InfluxClient, layout: RetentionLayout, type: DeviceType, q: HistoryQuery, now: number, pendingFrom: number | null = null,
 ): Promise<HistoryPoint[]> {
   const kind = fieldKind(type, q.field)
   if (kind === undefined) return []
   const measurement = measurementOf(type)
-  const plan = parts(q, kind, layout, now).map((part) => ({ part, selects: selects(q, kind, part.downsampled) }))
+  const plan = parts(q, kind, layout, now, pendingFrom).map((part) => ({ part, selects: selects(q, kind, part.downsampled) }))
   const statements = plan.flatMap(({ part, selects: ss }) =>
     ss.map((s) => statement(q, measurement, client, part.downsampled ? layout.downsampledRp : client.rawRp, part, s)))
   if (statements.length === 0) return []

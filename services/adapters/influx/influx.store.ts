@@ -37,6 +37,7 @@ export interface InfluxTelemetryStore extends TelemetryStore {
 
 // Points older than this when InfluxDB confirms them missed the continuous query's window.
 const LATE_MS = 2 * DOWNSAMPLE_EVERY_MS
+const BACKFILL_STEP_MS = 3_600_000
 
 export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemetryStore {
   const { metrics, logger } = deps
@@ -82,18 +83,33 @@ export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemet
         backfill = { from: Math.min(from, backfill?.from ?? from), to: Math.max(to, backfill?.to ?? to) }
       }
       // Once the replay is complete, the 1-minute series of the replayed range is computed once.
-      if (idle && backfill !== null) {
-        const range = backfill
-        try {
-          await client.query(backfillStatement(client.db, client.rawRp, range.from, range.to))
-          backfill = null
-          logger.info({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }, 'downsampled the telemetry InfluxDB received late')
-        } catch (err) {
-          logger.warn({ err: (err as Error).message }, 'downsampling late telemetry failed; retried after the next write')
-        }
-      }
+      if (idle) await downsampleLate()
     },
+    // A backfill that failed (InfluxDB busy, unreachable) is taken up again while the spool is idle.
+    onIdle: () => downsampleLate(),
   })
+
+  /**
+   * Runs the continuous query's statement over the late range an hour at a time (a week of a whole
+   * site in one statement outlasts the query timeout), moving the range's start on as each hour
+   * is done, so a failure resumes where it stopped.
+   */
+  async function downsampleLate(): Promise<void> {
+    if (backfill === null || client.rawRp === null) return
+    const whole = { ...backfill }
+    while (backfill !== null) {
+      const from = backfill.from
+      const to = Math.min(backfill.to, from + BACKFILL_STEP_MS)
+      try {
+        await client.query(backfillStatement(client.db, client.rawRp, from, to))
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, from: new Date(from).toISOString() }, 'downsampling late telemetry failed; retried while the spool is idle')
+        return
+      }
+      backfill = to >= backfill.to ? null : { from: to, to: backfill.to }
+    }
+    logger.info({ from: new Date(whole.from).toISOString(), to: new Date(whole.to).toISOString() }, 'downsampled the telemetry InfluxDB received late')
+  }
 
   return {
     append(batch) {
@@ -118,7 +134,8 @@ export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemet
       const device = deps.lookupDevice(q.deviceId)
       if (device === undefined) return []
       try {
-        return await queryHistory(client, layout, device.type, q, deps.wallNow())
+        // Minutes still waiting for their late points to be downsampled are read raw.
+        return await queryHistory(client, layout, device.type, q, deps.wallNow(), backfill?.from ?? null)
       } catch (err) {
         // Nothing was ever written (the sender creates the database on its first contact).
         if (err instanceof InfluxQueryError && /database not found/.test(err.message)) return []

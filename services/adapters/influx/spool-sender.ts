@@ -29,6 +29,8 @@ export interface SpoolSenderDeps {
   prepare(): Promise<void>
   /** After InfluxDB confirmed a chunk; `idle` when the spool is now empty. */
   afterWrite(lines: readonly string[], idle: boolean): Promise<void>
+  /** When the spool is empty, before drained() resolves and on every idle round after: work left over. */
+  onIdle?(): Promise<void>
   metrics: Metrics
   logger: Logger
   options?: Partial<SenderOptions>
@@ -89,6 +91,7 @@ export function createSpoolSender(deps: SpoolSenderDeps): SpoolSender {
     }
     const chunk = spool.read(opts.chunkBytes)
     if (chunk === null) {
+      await deps.onIdle?.()
       for (const w of drainWaiters.splice(0)) w()
       await sleep(opts.idlePingMs)
       if (!closed && spool.pendingBytes() === 0) {
