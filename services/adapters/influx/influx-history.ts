@@ -77,6 +77,8 @@ interface Select {
   where?: string
   /** The bool mean: the second statement counts the true values, the result is the ratio. */
   ratioOf?: true
+  /** Each point is already a bucket (a minute of the 1-minute series): no GROUP BY. */
+  perPoint?: true
 }
 
 function selects(q: HistoryQuery, kind: FieldKind, downsampled: boolean): Select[] {
@@ -94,6 +96,9 @@ function selects(q: HistoryQuery, kind: FieldKind, downsampled: boolean): Select
     return [{ columns: [`count(${c})`] }, { columns: [`count(${c})`], where: `${c} = true`, ratioOf: true }]
   }
   const source = downsampled ? (agg === 'last' ? 'last' : agg === 'mean' ? (kind === 'bool' ? 'last' : 'mean') : agg) : ''
+  // A minute of the 1-minute series is a 1-minute bucket as it stands: reading the points is far
+  // cheaper than InfluxDB grouping ten thousand buckets of one point each.
+  if (downsampled && q.everyMs === DOWNSAMPLE_EVERY_MS && kind === 'number') return [{ columns: [ident(`${source}_${f}`)], perPoint: true }]
   return [{ columns: [`${agg}(${downsampled ? ident(`${source}_${f}`) : ident(f)})`] }]
 }
 
@@ -101,7 +106,7 @@ function statement(q: HistoryQuery, measurement: string, client: InfluxClient, r
   const from = rp === null ? ident(measurement) : `${ident(client.db)}.${ident(rp)}.${ident(measurement)}`
   const where = [`"device" = ${literal(q.deviceId)}`, `time >= ${part.from}ms`, `time ${part.toInclusive ? '<=' : '<'} ${part.to}ms`]
   if (s.where) where.push(s.where)
-  const group = q.everyMs !== undefined ? ` GROUP BY time(${q.everyMs}ms) fill(none)` : ''
+  const group = q.everyMs !== undefined && !s.perPoint ? ` GROUP BY time(${q.everyMs}ms) fill(none)` : ''
   return `SELECT ${s.columns.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${group} ORDER BY time ASC LIMIT ${q.limit}`
 }
 
