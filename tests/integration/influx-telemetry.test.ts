@@ -177,8 +177,8 @@ describe('retention and downsampling on InfluxDB 1.x', () => {
       })
       const now = Date.now()
       const old = Math.floor(now / 120_000) * 120_000 - 20 * 60_000
-      // Three hours before: the late range is downsampled an hour at a time.
-      const older = old - 3 * 3_600_000
+      // Ten hours before: the late range is downsampled in 6-hour steps.
+      const older = old - 10 * 3_600_000
       await store.append([msg(older, 0.5), msg(old, 0.2), msg(old + 10_000, 0.4), msg(old + 60_000, 1.0), msg(now - 1000, 0.7)])
       await store.drained()
       const q = { deviceId: 'PU-8', field: 'outletP', from: old, to: now, limit: 100 }

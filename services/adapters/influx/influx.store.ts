@@ -37,7 +37,10 @@ export interface InfluxTelemetryStore extends TelemetryStore {
 
 // Points older than this when InfluxDB confirms them missed the continuous query's window.
 const LATE_MS = 2 * DOWNSAMPLE_EVERY_MS
-const BACKFILL_STEP_MS = 3_600_000
+// Late ranges are downsampled in steps: a week of a whole site in one statement outlasts the query
+// timeout. A step that fails is halved for the retry (down to 10 minutes), for a slow server.
+const BACKFILL_STEP_MS = 6 * 3_600_000
+const BACKFILL_MIN_STEP_MS = 10 * 60_000
 
 export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemetryStore {
   const { metrics, logger } = deps
@@ -57,6 +60,7 @@ export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemet
   // 2.x/3.x: the bucket's own retention, no downsampled series Vigil knows of.
   let layout: RetentionLayout = { rawRetentionMs: Infinity, downsampledRp: null }
   let backfill: { from: number; to: number } | null = null
+  let backfillStep = BACKFILL_STEP_MS
   let closed = false
 
   const sender = createSpoolSender({
@@ -90,20 +94,20 @@ export function createInfluxTelemetryStore(deps: InfluxStoreDeps): InfluxTelemet
   })
 
   /**
-   * Runs the continuous query's statement over the late range an hour at a time (a week of a whole
-   * site in one statement outlasts the query timeout), moving the range's start on as each hour
-   * is done, so a failure resumes where it stopped.
+   * Runs the continuous query's statement over the late range a step at a time, moving the range's
+   * start on as each step is done, so a failure resumes where it stopped.
    */
   async function downsampleLate(): Promise<void> {
     if (backfill === null || client.rawRp === null) return
     const whole = { ...backfill }
     while (backfill !== null) {
       const from = backfill.from
-      const to = Math.min(backfill.to, from + BACKFILL_STEP_MS)
+      const to = Math.min(backfill.to, from + backfillStep)
       try {
         await client.query(backfillStatement(client.db, client.rawRp, from, to))
       } catch (err) {
-        logger.warn({ err: (err as Error).message, from: new Date(from).toISOString() }, 'downsampling late telemetry failed; retried while the spool is idle')
+        backfillStep = Math.max(BACKFILL_MIN_STEP_MS, backfillStep / 2)
+        logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), nextStepMin: backfillStep / 60_000 }, 'downsampling late telemetry failed; retried while the spool is idle')
         return
       }
       backfill = to >= backfill.to ? null : { from: to, to: backfill.to }
