@@ -7,6 +7,7 @@
 //   offline: a pump publishes once and then stays connected but silent; excess = the `device`
 //            event with online=false − the last publish − the heartbeat timeout (3 × 10 s).
 import { io, type Socket } from 'socket.io-client'
+import { tokenSource, type Credentials } from './fresh-token.js'
 import { connectMqtt, type MqttConn } from './mqtt-conn.js'
 import { encodeTopic } from './mqtt-wire.js'
 
@@ -17,7 +18,7 @@ export interface ProbeDevice {
   siteId: string
 }
 export type ToProbe =
-  | { cmd: 'init'; url: string; token: string; mqttHost: string; mqttPort: number; devices: ProbeDevice[] }
+  | { cmd: 'init'; url: string; token: string; login?: Credentials; mqttHost: string; mqttPort: number; devices: ProbeDevice[] }
   | { cmd: 'alarms'; deviceIds: string[]; intervalMs: number; timeoutMs: number }
   | { cmd: 'offline'; deviceIds: string[]; spreadMs: number; timeoutMs: number; offlineAfterMs: number }
   | { cmd: 'close' }
@@ -49,7 +50,11 @@ async function init(m: Extract<ToProbe, { cmd: 'init' }>): Promise<void> {
   const siteIds = [...new Set(m.devices.map((d) => d.siteId))]
   let subscribed = false
   socket = await new Promise<Socket>((resolve, reject) => {
-    const s = io(m.url, { auth: { token: m.token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000, timeout: 120_000 })
+    const token = tokenSource(m.url, m.token, m.login)
+    const s = io(m.url, {
+      auth: (cb) => void token().then((t) => cb({ token: t }), () => cb({ token: '' })),
+      transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000, timeout: 120_000,
+    })
     s.on('alarm', (a: { deviceId: string; ruleId: string }) => {
       if (a.ruleId !== 'AC-01') return
       const w = alarmWaiters.get(a.deviceId)

@@ -12,7 +12,7 @@ import type { FromProbe, ProbeDevice, ToProbe } from '../lib/probe-worker.js'
 import { startScreens } from '../lib/screens.js'
 import { percentile, round } from '../lib/stats.js'
 import { readMetrics } from '../lib/vigil-metrics.js'
-import { startVigilSession } from '../lib/vigil-session.js'
+import { ADMIN_PASSWORD, startVigilSession } from '../lib/vigil-session.js'
 import type { DeviceSpec } from '../../simulators/fleet-plan.js'
 
 const SITE = 'bench-soak'
@@ -35,6 +35,8 @@ export interface SoakSample {
   alarmMissing: number
   /** Probe links (socket.io, MQTT) that had to be re-opened since the previous sample. */
   probeReconnects: number
+  /** Dashboard clients connected at the sample, of SCREEN_CLIENTS. */
+  screensConnected: number
 }
 
 export interface SoakDrift {
@@ -98,11 +100,13 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
       }))
       for (const p of await session.register(probeSite(sample), doors)) probes.push({ id: p.id, type: 'access-door', secret: p.secret, siteId: p.siteId })
     }
-    const screens = await startScreens({ url: session.vigil.http, token: session.api.token, siteIds: [SITE], clients: SCREEN_CLIENTS })
+    // An hour outlives the 15-minute access token: screens and probes sign in again on a reconnection.
+    const login = { username: 'admin', password: ADMIN_PASSWORD }
+    const screens = await startScreens({ url: session.vigil.http, token: session.api.token, login, siteIds: [SITE], clients: SCREEN_CLIENTS })
     const fleet = await startLoadFleet({ host: '127.0.0.1', port: session.vigil.mqttPort, devices, pools: buildPools(specs), processes: 2 })
     const w = forkWorker<ToProbe, FromProbe>(new URL('../lib/probe-worker.ts', import.meta.url), 'probe')
     try {
-      const ready = await w.request({ cmd: 'init', url: session.vigil.http, token: session.api.token, mqttHost: '127.0.0.1', mqttPort: session.vigil.mqttPort, devices: probes }, 'ready', 120_000)
+      const ready = await w.request({ cmd: 'init', url: session.vigil.http, token: session.api.token, login, mqttHost: '127.0.0.1', mqttPort: session.vigil.mqttPort, devices: probes }, 'ready', 120_000)
       if (ready.error !== null) throw new Error(`probe worker: ${ready.error}`)
       o.log(`  soak: ${o.connections} connections at ${o.rate}/s QoS 1 for ${o.minutes} min, a sample every ${sampleEverySec} s`)
       fleet.setRate(o.rate, 1)
@@ -114,6 +118,7 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
         const ids = probes.slice(i * DOORS_PER_SAMPLE, (i + 1) * DOORS_PER_SAMPLE).map((p) => p.id)
         const alarms = await w.request({ cmd: 'alarms', deviceIds: ids, intervalMs: 50, timeoutMs: 10_000 }, 'alarms', 60_000)
         const snap = await fleet.snapshot()
+        const seen = await screens.counts()
         const m = await readMetrics(session.vigil.http, ['nodejs_heap_size_used_bytes', 'vigil_ingest_backlog_messages'])
         const sample: SoakSample = {
           atSec: Math.round((performance.now() - started) / 1000),
@@ -125,10 +130,11 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
           alarmP99Ms: round(percentile(alarms.latenciesMs, 99), 1),
           alarmMissing: alarms.missing,
           probeReconnects: alarms.reconnects,
+          screensConnected: seen.connected,
         }
         prev = snap
         samples.push(sample)
-        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB, ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}${sample.probeReconnects ? `, ${sample.probeReconnects} probe links re-opened` : ''}`)
+        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB, ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}${sample.probeReconnects ? `, ${sample.probeReconnects} probe links re-opened` : ''}${sample.screensConnected < SCREEN_CLIENTS ? `, ${sample.screensConnected} of ${SCREEN_CLIENTS} screens connected` : ''}`)
       }
       fleet.setRate(0, 1)
       const drift = soakDrift(samples, totalSec)
