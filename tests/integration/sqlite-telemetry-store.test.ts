@@ -264,10 +264,36 @@ describe('SQLite telemetry store: 1-minute rollups (DOMAIN.md §7.2)', () => {
     expect(await minutes()).toEqual([{ t: T0 + 100 * day, v: 9 }])
   })
 
+  it('spreads the checkpoints over the appends, a hundred devices at most in one, and answers from memory meanwhile', async () => {
+    await store.close()
+    let now = 0
+    store = createSqliteTelemetryStore({ dataDir, wallNow: () => now })
+    const file = new SqliteDatabase(path.join(dataDir, 'telemetry.db'), { readonly: true })
+    const written = (): number => (file.prepare('SELECT COUNT(*) AS n FROM minute_rollups').get() as { n: number }).n
+    try {
+      await store.append(Array.from({ length: 1000 }, (_, i) => msg(i, { level: i }, { deviceId: `pump-${i}` })))
+      expect(written()).toBe(0)
+      now = 31_000
+      // A device new to the store is not due yet: the first hundred of the thousand are.
+      await store.append([msg(60_000, { level: 1 }, { deviceId: 'extra' })])
+      expect(written()).toBe(100)
+      await store.append([msg(60_001, { level: 2 }, { deviceId: 'extra' })])
+      expect(written()).toBe(200)
+      // Device 999's minute is still only in memory, and answered.
+      expect(await store.history({ deviceId: 'pump-999', field: 'level', from: T0, to: T0 + 60_000, everyMs: 60_000, agg: 'max', limit: 10 })).toEqual([{ t: T0, v: 999 }])
+      await store.close()
+      store = createSqliteTelemetryStore({ dataDir })
+      expect(await store.history({ deviceId: 'pump-999', field: 'level', from: T0, to: T0 + 60_000, everyMs: 60_000, agg: 'max', limit: 10 })).toEqual([{ t: T0, v: 999 }])
+      expect(await store.history({ deviceId: 'extra', field: 'level', from: T0, to: T0 + 120_000, everyMs: 60_000, agg: 'mean', limit: 10 })).toEqual([{ t: T0 + 60_000, v: 1.5 }])
+    } finally {
+      file.close()
+    }
+  })
+
   it('sums a store written before the rollups existed when it first opens it', async () => {
     await store.close()
     const file = new SqliteDatabase(path.join(dataDir, 'telemetry.db'))
-    file.exec('DROP TABLE minute_rollups; DROP TABLE rollup_checkpoint')
+    file.exec('DROP TABLE minute_rollups; DROP TABLE rollup_devices')
     const insert = file.prepare(`INSERT INTO messages (device_id, ts, rx_ts, kind, seq, drill, fields) VALUES ('pump-1', ?, ?, 'telemetry', NULL, 0, ?)`)
     for (let i = 0; i < 180; i++) insert.run(T0 + i * 1000, T0 + i * 1000, JSON.stringify({ level: i }))
     file.close()

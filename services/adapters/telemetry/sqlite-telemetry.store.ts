@@ -83,7 +83,9 @@ function validate(q: HistoryQuery): { path: string; every: number | null; agg: A
   return { path: `$."${q.field}"`, every: q.everyMs ?? null, agg: q.agg ?? 'mean' }
 }
 
-export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDays?: number }): SqliteTelemetryStore {
+/** `wallNow`: when rollup checkpoints fall due (tests); I/O pacing, so the wall clock, not Vigil's. */
+export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDays?: number; wallNow?: () => number }): SqliteTelemetryStore {
+  const wallNow = opts.wallNow ?? Date.now
   fs.mkdirSync(opts.dataDir, { recursive: true })
   const db = new SqliteDatabase(path.join(opts.dataDir, 'telemetry.db'))
   // WAL + synchronous=NORMAL: once a transaction commits it is in the WAL file, so it survives the
@@ -94,17 +96,19 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
   db.exec(SCHEMA)
   const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS
 
-  const rollups = createMinuteRollups(db)
+  const rollups = createMinuteRollups(db, wallNow)
   rollups.recover()
   const insert = db.prepare(`INSERT INTO messages (device_id, ts, rx_ts, kind, seq, drill, fields) VALUES (?, ?, ?, ?, ?, ?, ?)`)
   // One transaction per batch: the group commit the QoS 1 acknowledgements wait for (ARCHITECTURE.md
-  // "Durability"). A due rollup checkpoint is written in it too.
-  const insertBatch = db.transaction((batch: readonly AcceptedMessage[], checkpoint: boolean) => {
-    let lastRowid = 0
-    for (const m of batch) lastRowid = Number(insert.run(m.deviceId, m.ts, m.rxTs, m.kind, m.seq, m.drill ? 1 : 0, JSON.stringify(m.fields)).lastInsertRowid)
-    for (const m of batch) if (m.kind !== 'event') rollups.add(m.deviceId, m.ts, m.fields)
-    rollups.cover(lastRowid)
-    if (checkpoint) rollups.checkpoint()
+  // "Durability"). The rollups of the devices whose checkpoint is due are written in it too.
+  const insertBatch = db.transaction((batch: readonly AcceptedMessage[]) => {
+    let rowid = 0
+    for (const m of batch) {
+      rowid = Number(insert.run(m.deviceId, m.ts, m.rxTs, m.kind, m.seq, m.drill ? 1 : 0, JSON.stringify(m.fields)).lastInsertRowid)
+      if (m.kind !== 'event') rollups.add(rowid, m.deviceId, m.ts, m.fields)
+    }
+    rollups.cover(rowid)
+    rollups.checkpointDue(wallNow())
   })
   const rawEdge = db.prepare<Record<string, unknown>, PointRow>(`SELECT ts AS t, ${VALUE} AS v, ${TYPE} AS jt FROM messages
     WHERE ${MATCH} AND ${VALUE} IS NOT NULL ORDER BY ts, rowid`)
@@ -143,7 +147,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
   async function prune(olderThanMs: number): Promise<number> {
     try {
       // Everything about to go is in the rollups first.
-      rollups.checkpointNow()
+      rollups.checkpointAll()
       let total = 0
       for (;;) {
         const n = pruneSlice.run(olderThanMs).changes
@@ -153,7 +157,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
         await new Promise((resolve) => setImmediate(resolve))
         if (closed) return total
       }
-      rollups.clampCheckpoint()
+      rollups.clampCheckpoints()
       return total
     } catch (err) {
       throw new AppError('DEPENDENCY_DOWN', `telemetry prune failed: ${String(err)}`)
@@ -164,7 +168,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
     append(batch) {
       if (batch.length === 0) return Promise.resolve()
       try {
-        insertBatch(batch, rollups.checkpointDue(Date.now()))
+        insertBatch(batch)
         lastAppendError = null
         return Promise.resolve()
       } catch (err) {
@@ -203,7 +207,7 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
       if (!closed) {
         closed = true
         try {
-          rollups.checkpointNow()
+          rollups.checkpointAll()
         } finally {
           db.close()
         }
