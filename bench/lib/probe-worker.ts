@@ -7,7 +7,7 @@
 //   offline: a pump publishes once and then stays connected but silent; excess = the `device`
 //            event with online=false − the last publish − the heartbeat timeout (3 × 10 s).
 import { io, type Socket } from 'socket.io-client'
-import { tokenSource, type Credentials } from './fresh-token.js'
+import { reconnectLikeAWall, tokenSource, type Credentials } from './fresh-token.js'
 import { connectMqtt, type MqttConn } from './mqtt-conn.js'
 import { encodeTopic } from './mqtt-wire.js'
 
@@ -74,6 +74,7 @@ async function init(m: Extract<ToProbe, { cmd: 'init' }>): Promise<void> {
       w?.(performance.now())
     })
     s.once('connect_error', (err) => { if (!subscribed) reject(err) })
+    reconnectLikeAWall(s, () => subscribed)
     // Every (re)connection subscribes again.
     s.on('connect', () => s.emit('subscribe', { siteIds }, (res: { error?: { message: string } }) => {
       if (res.error) return subscribed ? undefined : reject(new Error(res.error.message))

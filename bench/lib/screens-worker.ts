@@ -3,7 +3,7 @@
 // bench's sites (CONTRACT.md §4) and counts the `device` and `alarm` events it receives. Like a wall
 // display, a screen reconnects when its link drops, signing in again (fresh-token.ts).
 import { io, type Socket } from 'socket.io-client'
-import { tokenSource, type Credentials } from './fresh-token.js'
+import { reconnectLikeAWall, tokenSource, type Credentials } from './fresh-token.js'
 
 export type ToScreens = { cmd: 'init'; url: string; token: string; login?: Credentials; siteIds: string[]; clients: number } | { cmd: 'snapshot' } | { cmd: 'close' }
 export type FromScreens =
@@ -28,6 +28,7 @@ function connectOne(url: string, token: () => Promise<string>, siteIds: string[]
     s.on('device', () => void device++)
     s.on('alarm', () => void alarm++)
     s.once('connect_error', (err) => { if (!subscribed) reject(err) })
+    reconnectLikeAWall(s, () => subscribed)
     s.on('connect', () => {
       s.emit('subscribe', { siteIds }, (res: { error?: { message: string } }) => {
         if (res.error) return subscribed ? undefined : reject(new Error(res.error.message))
@@ -41,8 +42,9 @@ function connectOne(url: string, token: () => Promise<string>, siteIds: string[]
 
 process.on('message', (m: ToScreens) => {
   switch (m.cmd) {
-    case 'init':
-      Promise.all(Array.from({ length: m.clients }, () => connectOne(m.url, tokenSource(m.url, m.token, m.login), m.siteIds))).then(
+    case 'init': {
+      const token = tokenSource(m.url, m.token, m.login)
+      Promise.all(Array.from({ length: m.clients }, () => connectOne(m.url, token, m.siteIds))).then(
         (list) => {
           sockets.push(...list)
           send({ kind: 'ready', connected: list.length, error: null })
@@ -50,6 +52,7 @@ process.on('message', (m: ToScreens) => {
         (err: unknown) => send({ kind: 'ready', connected: 0, error: String(err) }),
       )
       return
+    }
     case 'snapshot':
       send({ kind: 'snapshot', device, alarm, connected: sockets.filter((s) => s.connected).length, reconnects })
       return
