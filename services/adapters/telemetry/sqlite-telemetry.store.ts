@@ -6,7 +6,7 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { AppError, isAppError } from '../../core/errors.js'
 import type { AcceptedMessage, Aggregate, DependencyHealth, HistoryPoint, HistoryQuery, TelemetryStore } from '../../core/ports.js'
-import { bucketPoints, isReading, MINUTE_MS, minuteOf, type FieldRollup } from '../../core/telemetry/minute-rollup.js'
+import { addReading, bucketPoints, isReading, MINUTE_MS, minuteOf, type FieldRollup, type RollupFields } from '../../core/telemetry/minute-rollup.js'
 import { createMinuteRollups, ROLLUP_RETENTION_MS } from './minute-rollups.js'
 
 export interface SqliteTelemetryStore extends TelemetryStore {
@@ -126,8 +126,9 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
       for (const row of rawEdge.all({ deviceId: q.deviceId, from, to, path })) {
         const v = toPoint(row).v
         if (!isReading(v)) continue
-        const x = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : null
-        parts.push({ t: row.t, r: x === null ? [0, 0, null, null, row.t, v] : [1, x, x, x, row.t, v] })
+        const one: RollupFields = {}
+        addReading(one, q.field, row.t, v)
+        parts.push({ t: row.t, r: one[q.field]! })
       }
     }
     return bucketPoints(parts, every, agg, q.limit)
