@@ -57,7 +57,7 @@ export async function seedWeek(store: { append(batch: AcceptedMessage[]): Promis
   return rows + batch.length
 }
 
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now()
   await fn()
   return performance.now() - t

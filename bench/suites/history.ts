@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createSqliteTelemetryStore } from '../../services/adapters/telemetry/sqlite-telemetry.store.js'
-import { FIELD, PUMP, seedWeek, timeWeekQueries } from '../lib/history-week.js'
+import { FIELD, PUMP, seedWeek, timeIt, timeWeekQueries } from '../lib/history-week.js'
 import { figure, percentile, type Figure } from '../lib/stats.js'
 import { startVigilSession } from '../lib/vigil-session.js'
 
@@ -21,12 +21,6 @@ export interface HistoryResult {
   api7dStatus: number
   points24h: number
   points7d: number
-}
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now()
-  await fn()
-  return performance.now() - t
 }
 
 export async function benchHistory(o: { runs: number; log: (line: string) => void }): Promise<HistoryResult> {
