@@ -82,6 +82,7 @@ export interface UserRepo {
   create(u: NewUser): Promise<User>
   get(username: string): Promise<User | undefined>
   getPasswordHash(username: string): Promise<string | undefined>
+  setPasswordHash(username: string, passwordHash: string): Promise<void>
   list(page: PageRequest): Promise<Page<User>>
   count(): Promise<number>
 }

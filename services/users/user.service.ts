@@ -70,6 +70,15 @@ export function createUserService({ repos, clock, logger, hasher = createPasswor
         return undefined
       }
       if (!(await hasher.verify(password, stored))) return undefined
+      // A hash from older parameters is replaced while the password is at hand; the login stands
+      // even if the write fails (the next login tries again).
+      if (hasher.needsRehash(stored)) {
+        try {
+          await repos.users.setPasswordHash(username, await hasher.hash(password))
+        } catch (err) {
+          logger.warn({ err, username }, 'could not store the rehashed password; kept the old hash')
+        }
+      }
       return repos.users.get(username)
     },
     async ensureAdmin(password) {

@@ -9,6 +9,7 @@ import { createManualClock } from '../../services/adapters/clock.js'
 import { openSqlRepos } from '../../services/adapters/sql/sql-repos.js'
 import { buildApp } from '../../services/api/build-app.js'
 import type { Repos } from '../../services/core/ports.js'
+import { createPasswordHasher } from '../../services/users/password-hash.js'
 import { createUserService } from '../../services/users/user.service.js'
 import { startTestVigil, type TestVigil } from '../helpers/start-test-vigil.js'
 import { dropTestDatabase, testDatabaseFor } from '../helpers/test-database.js'
@@ -74,8 +75,21 @@ describe('first start', () => {
     expect(first.generatedPassword).toMatch(/^.{16,}$/)
     expect(await users.verifyLogin('admin', first.generatedPassword!)).toMatchObject({ username: 'admin', role: 'admin', displayName: 'Administrator' })
     expect(await users.verifyLogin('admin', 'not-it-at-all')).toBeUndefined()
-    expect(await repos.users.getPasswordHash('admin')).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+    expect(await repos.users.getPasswordHash('admin')).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
     expect(await users.ensureAdmin('another-password')).toEqual({ created: false, generatedPassword: null })
+  })
+
+  it('replaces a hash made with older scrypt parameters at the next good login, not at a wrong one', async () => {
+    const older = await createPasswordHasher({ N: 16384 }).hash('older-password-1')
+    await repos.users.create({ username: 'old.hand', passwordHash: older, role: 'operator', displayName: 'Old Hand', skills: [], siteIds: [], permissions: [] })
+    const users = createUserService({ repos, clock: createManualClock(), logger: pino({ level: 'silent' }) })
+    expect(await users.verifyLogin('old.hand', 'wrong-password-1')).toBeUndefined()
+    expect(await repos.users.getPasswordHash('old.hand')).toBe(older)
+    expect(await users.verifyLogin('old.hand', 'older-password-1')).toMatchObject({ username: 'old.hand' })
+    const renewed = await repos.users.getPasswordHash('old.hand')
+    expect(renewed).toMatch(/^scrypt\$32768\$8\$1\$/)
+    expect(await users.verifyLogin('old.hand', 'older-password-1')).toMatchObject({ username: 'old.hand' })
+    expect(await repos.users.getPasswordHash('old.hand')).toBe(renewed)
   })
 })
 

@@ -49,6 +49,9 @@ export function createUserRepo(db: Kysely<Database>, now: () => string): UserRep
       const r = await db.selectFrom('users').select('password_hash').where('username', '=', username).executeTakeFirst()
       return r?.password_hash
     },
+    async setPasswordHash(username, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).execute()
+    },
     async list(page) {
       const limit = pageLimit(page)
       const after = decodeCursor<[string]>(page.cursor, ['string'])
