@@ -35,9 +35,16 @@ export async function ingestStepper(fleet: LoadFleet, http: string): Promise<Ste
   return {
     setRate: (r) => fleet.setRate(r, 0),
     async read(): Promise<Reading> {
-      const [s, c] = await Promise.all([fleet.snapshot(), readIngestCounters(http)])
+      // The counters first, then the fleet: what was sent is read after what was processed, so the
+      // backlog is never under-counted. How long /metrics took to answer is kept, since its counters
+      // belong to some moment in that span (a saturated Vigil answered in 10 s and more, and a step
+      // then "delivered" twice what was offered).
+      const asked = performance.now()
+      const c = await readIngestCounters(http)
+      const readMs = performance.now() - asked
+      const s = await fleet.snapshot()
       const delivered = c.processed - c0.processed
-      return { atMs: s.atMs, due: s.due, delivered, backlog: s.sent - s0.sent - delivered, latency: createHistogram(), processed: c.processed }
+      return { atMs: s.atMs, due: s.due, delivered, backlog: s.sent - s0.sent - delivered, latency: createHistogram(), processed: c.processed, readMs }
     },
   }
 }

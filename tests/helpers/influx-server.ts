@@ -136,7 +136,10 @@ export async function startInfluxServer(): Promise<InfluxServer> {
   async function query(q: string, db?: string): Promise<InfluxQueryResult> {
     const params = new URLSearchParams({ q, epoch: 'ms' })
     if (db) params.set('db', db)
-    const res = await fetch(`${url}/query`, { method: 'POST', body: params })
+    // A bound: an influxd 1.x that hangs on a statement must fail the caller with its text, not stall it.
+    const res = await fetch(`${url}/query`, { method: 'POST', body: params, signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {
+      throw new Error(`InfluxQL ${q} → no answer: ${err instanceof Error ? err.message : String(err)}`)
+    })
     const body = (await res.json()) as InfluxQueryResult & { error?: string }
     const err = body.error ?? body.results?.find((r) => r.error)?.error
     if (!res.ok || err) throw new Error(`InfluxQL ${q} → ${res.status} ${err ?? ''}`)
