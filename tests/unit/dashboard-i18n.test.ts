@@ -8,6 +8,7 @@ import type { Alarm } from '../../dashboard/src/lib/api/types.js'
 import { tileBody } from '../../dashboard/src/lib/device-view.js'
 import { CATALOGS, LOCALES, setLocaleSource, t, TABLES, type Locale } from '../../dashboard/src/lib/i18n/catalog.js'
 import { errorText } from '../../dashboard/src/lib/i18n/errors.js'
+import { axisTime, tickDecimals } from '../../dashboard/src/lib/i18n/format.js'
 import { ERRORS } from '../../services/core/errors.js'
 import { moveSelection, shortcutFor, type KeyPress } from '../../dashboard/src/lib/shortcuts.js'
 import { nextDue } from '../../dashboard/src/lib/work-order-view.js'
@@ -168,5 +169,27 @@ describe('wall keyboard shortcuts', () => {
     [['a', 'b', 'c'], 'gone', 1, 'a'],
   ] as const)('moves the selection in %j from %s by %i to %s', (keys, from, delta, to) => {
     expect(moveSelection(keys, from, delta)).toBe(to)
+  })
+})
+
+describe('chart ticks', () => {
+  // Local times, so the expectations hold in any TZ the tests run in.
+  const at = (h: number, m: number, day = 26) => new Date(2026, 10, day, h, m).getTime()
+
+  it('labels a time tick on one short 24-hour line, and a day step or midnight with the date', () => {
+    expect(axisTime(at(15, 5), 5 * 60_000)).toBe('15:05')
+    expect(axisTime(at(9, 0), 3600_000)).toBe('09:00')
+    expect(axisTime(at(0, 0, 27), 3600_000)).toBe('Nov 27')
+    expect(axisTime(at(12, 0), 86_400_000)).toBe('Nov 26')
+    use('zh-CN')
+    expect(axisTime(at(0, 0, 27), 3600_000)).toBe('11月27日')
+    expect(axisTime(at(15, 5), 60_000)).toBe('15:05')
+    expect(axisTime(at(15, 5) + 30_000, 10_000)).toBe('15:05:30')
+  })
+
+  it('gives value ticks enough decimals to tell them apart', () => {
+    expect([0.005, 0.05, 0.2, 0.5, 1, 5, 50].map(tickDecimals)).toEqual([3, 2, 1, 1, 0, 0, 0])
+    expect(tickDecimals(0.0001)).toBe(4)
+    expect(tickDecimals(0)).toBe(2)
   })
 })

@@ -27,6 +27,25 @@ export function dateTime(isoOrMs: string | number, seconds = false): string {
   return new Date(isoOrMs).toLocaleString(currentLocale(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hour12: false })
 }
 
+/**
+ * A chart's time tick, one short line: "15:05" within a day ("15:05:30" for ticks under a minute
+ * apart), "Nov 26" for day steps and at midnight. uPlot's default put a date under the first tick
+ * that ran off the chart's left edge.
+ */
+export function axisTime(ms: number, stepMs: number): string {
+  const d = new Date(ms)
+  const midnight = d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0
+  if (stepMs >= 86_400_000 || midnight) return d.toLocaleDateString(currentLocale(), { month: 'short', day: 'numeric' })
+  const seconds = stepMs < 60_000 ? { second: '2-digit' as const } : {}
+  return d.toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit', ...seconds, hour12: false })
+}
+
+/** Decimals that tell a chart's value ticks apart: 0.005 apart needs three, 5 apart none. */
+export function tickDecimals(step: number): number {
+  if (!(step > 0)) return 2
+  return Math.min(4, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)))
+}
+
 /** The header's date: weekday and full date. */
 export function longDate(ms: number): string {
   return new Date(ms).toLocaleDateString(currentLocale(), { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' })
