@@ -27,6 +27,8 @@ export interface SoakSample {
   atSec: number
   rssMB: number
   heapUsedMB: number
+  /** V8 heap right after Vigil's last full collection: the floor of the sawtooth heapUsedMB samples. */
+  heapAfterGcMB: number
   backlog: number
   /** Messages acknowledged per second since the previous sample. */
   ackedPerSec: number
@@ -41,10 +43,10 @@ export interface SoakSample {
 
 export interface SoakDrift {
   windowSec: number
-  first: { rssMB: number; heapUsedMB: number; alarmP99Ms: number; ackedPerSec: number }
-  last: { rssMB: number; heapUsedMB: number; alarmP99Ms: number; ackedPerSec: number }
+  first: { rssMB: number; heapUsedMB: number; heapAfterGcMB: number; alarmP99Ms: number; ackedPerSec: number }
+  last: { rssMB: number; heapUsedMB: number; heapAfterGcMB: number; alarmP99Ms: number; ackedPerSec: number }
   /** last ÷ first: 1.0 is flat. */
-  ratio: { rssMB: number; heapUsedMB: number; alarmP99Ms: number; ackedPerSec: number }
+  ratio: { rssMB: number; heapUsedMB: number; heapAfterGcMB: number; alarmP99Ms: number; ackedPerSec: number }
 }
 
 export interface SoakResult {
@@ -75,13 +77,14 @@ export function soakDrift(samples: readonly SoakSample[], totalSec: number): Soa
   const summary = (xs: SoakSample[]) => ({
     rssMB: round(mean(xs.map((s) => s.rssMB)), 1),
     heapUsedMB: round(mean(xs.map((s) => s.heapUsedMB)), 1),
+    heapAfterGcMB: round(mean(xs.map((s) => s.heapAfterGcMB)), 1),
     alarmP99Ms: round(mean(xs.map((s) => s.alarmP99Ms)), 1),
     ackedPerSec: Math.round(mean(xs.map((s) => s.ackedPerSec))),
   })
   const first = summary(head)
   const last = summary(tail)
   const r = (k: keyof typeof first): number => round(last[k] / first[k], 3)
-  return { windowSec, first, last, ratio: { rssMB: r('rssMB'), heapUsedMB: r('heapUsedMB'), alarmP99Ms: r('alarmP99Ms'), ackedPerSec: r('ackedPerSec') } }
+  return { windowSec, first, last, ratio: { rssMB: r('rssMB'), heapUsedMB: r('heapUsedMB'), heapAfterGcMB: r('heapAfterGcMB'), alarmP99Ms: r('alarmP99Ms'), ackedPerSec: r('ackedPerSec') } }
 }
 
 export async function benchSoak(o: { minutes: number; connections: number; rate: number; log: (line: string) => void }): Promise<SoakResult> {
@@ -119,11 +122,13 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
         const alarms = await w.request({ cmd: 'alarms', deviceIds: ids, intervalMs: 50, timeoutMs: 10_000 }, 'alarms', 60_000)
         const snap = await fleet.snapshot()
         const seen = await screens.counts()
-        const m = await readMetrics(session.vigil.http, ['nodejs_heap_size_used_bytes', 'vigil_ingest_backlog_messages'])
+        const m = await readMetrics(session.vigil.http, ['nodejs_heap_size_used_bytes', 'vigil_heap_after_major_gc_bytes', 'vigil_ingest_backlog_messages'])
         const sample: SoakSample = {
           atSec: Math.round((performance.now() - started) / 1000),
           rssMB: round(session.vigil.rssBytes() / 1e6, 1),
           heapUsedMB: round((m.nodejs_heap_size_used_bytes ?? NaN) / 1e6, 1),
+          // 0: no full collection yet (the series is absent until then).
+          heapAfterGcMB: round((m.vigil_heap_after_major_gc_bytes || NaN) / 1e6, 1),
           backlog: m.vigil_ingest_backlog_messages ?? NaN,
           ackedPerSec: Math.round((snap.acked - prev.acked) / ((snap.atMs - prev.atMs) / 1000)),
           alarmP50Ms: round(percentile(alarms.latenciesMs, 50), 1),
@@ -134,7 +139,7 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
         }
         prev = snap
         samples.push(sample)
-        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB, ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}${sample.probeReconnects ? `, ${sample.probeReconnects} probe links re-opened` : ''}${sample.screensConnected < SCREEN_CLIENTS ? `, ${sample.screensConnected} of ${SCREEN_CLIENTS} screens connected` : ''}`)
+        o.log(`  soak ${sample.atSec} s: RSS ${sample.rssMB} MB, heap ${sample.heapUsedMB} MB (${sample.heapAfterGcMB} after GC), ${sample.ackedPerSec}/s acknowledged, backlog ${sample.backlog}, alarm p50 ${sample.alarmP50Ms} ms p99 ${sample.alarmP99Ms} ms${sample.alarmMissing ? `, ${sample.alarmMissing} missing` : ''}${sample.probeReconnects ? `, ${sample.probeReconnects} probe links re-opened` : ''}${sample.screensConnected < SCREEN_CLIENTS ? `, ${sample.screensConnected} of ${SCREEN_CLIENTS} screens connected` : ''}`)
       }
       fleet.setRate(0, 1)
       const drift = soakDrift(samples, totalSec)

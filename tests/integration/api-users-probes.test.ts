@@ -2,6 +2,8 @@
 // (/healthz, /readyz, /metrics) against a whole Vigil.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { getHeapStatistics, setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import path from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -135,6 +137,22 @@ describe('probes', () => {
     const text = await res.text()
     expect(text).toMatch(/^# HELP vigil_ingest_accepted_total /m)
     expect(text).toMatch(/^# TYPE vigil_mqtt_connected_clients gauge$/m)
+  })
+
+  it('/metrics reports the heap left after the last full collection', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    gc()
+    const deadline = Date.now() + 5000
+    let bytes = Number.NaN
+    while (!(bytes > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+      const m = /^vigil_heap_after_major_gc_bytes (\d+)$/m.exec(await (await fetch(`${v.http}/metrics`)).text())
+      bytes = m ? Number(m[1]) : Number.NaN
+    }
+    // A whole Vigil keeps well over a megabyte, and less than the heap limit.
+    expect(bytes).toBeGreaterThan(1e6)
+    expect(bytes).toBeLessThan(getHeapStatistics().heap_size_limit)
   })
 
   it('/readyz answers 200 while every dependency is up, then 503 naming the one that went down', async () => {
