@@ -143,7 +143,7 @@ export async function benchSoak(o: { minutes: number; connections: number; rate:
       }
       fleet.setRate(0, 1)
       const drift = soakDrift(samples, totalSec)
-      o.log(`  soak drift (first vs last ${drift.windowSec} s): RSS ×${drift.ratio.rssMB}, heap ×${drift.ratio.heapUsedMB}, alarm p99 ×${drift.ratio.alarmP99Ms}, acknowledged rate ×${drift.ratio.ackedPerSec}`)
+      o.log(`  soak drift (first vs last ${drift.windowSec} s): RSS ×${drift.ratio.rssMB}, heap ×${drift.ratio.heapUsedMB} (after GC ×${drift.ratio.heapAfterGcMB}), alarm p99 ×${drift.ratio.alarmP99Ms}, acknowledged rate ×${drift.ratio.ackedPerSec}`)
       return { minutes: o.minutes, connections: o.connections, offeredRate: o.rate, sampleEverySec, samples, drift }
     } finally {
       await w.request({ cmd: 'close' }, 'closed', 10_000).catch(() => undefined)

@@ -25,6 +25,17 @@ export interface PasswordHasher {
   needsRehash(stored: string): boolean
 }
 
+/** `scrypt$N$r$p$salt$hash`, or null when malformed. */
+function parseStored(stored: string): { N: number; r: number; p: number; salt: Buffer; expected: Buffer } | null {
+  const parts = stored.split('$')
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null
+  const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])]
+  if (![N, r, p].every((v) => Number.isInteger(v) && v > 0)) return null
+  const expected = Buffer.from(parts[5] ?? '', 'base64')
+  if (expected.length === 0) return null
+  return { N, r, p, salt: Buffer.from(parts[4] ?? '', 'base64'), expected }
+}
+
 export function createPasswordHasher(params: Partial<Record<keyof typeof SCRYPT_DEFAULTS, number>> = {}): PasswordHasher {
   const { N, r, p, keylen, saltBytes } = { ...SCRYPT_DEFAULTS, ...params }
   const maxmem = 256 * N * r
@@ -34,15 +45,10 @@ export function createPasswordHasher(params: Partial<Record<keyof typeof SCRYPT_
     return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$')
   }
   const verify = async (password: string, stored: string): Promise<boolean> => {
-    const parts = stored.split('$')
-    if (parts.length !== 6 || parts[0] !== 'scrypt') return false
-    const [n, rr, pp] = [Number(parts[1]), Number(parts[2]), Number(parts[3])]
-    if (![n, rr, pp].every((v) => Number.isInteger(v) && v > 0)) return false
-    const salt = Buffer.from(parts[4] ?? '', 'base64')
-    const expected = Buffer.from(parts[5] ?? '', 'base64')
-    if (expected.length === 0) return false
-    const key = await scrypt(password, salt, expected.length, { N: n, r: rr, p: pp, maxmem: 256 * n * rr })
-    return timingSafeEqual(key, expected)
+    const h = parseStored(stored)
+    if (h === null) return false
+    const key = await scrypt(password, h.salt, h.expected.length, { N: h.N, r: h.r, p: h.p, maxmem: 256 * h.N * h.r })
+    return timingSafeEqual(key, h.expected)
   }
   let dummy: Promise<string> | null = null
   return {
@@ -53,8 +59,8 @@ export function createPasswordHasher(params: Partial<Record<keyof typeof SCRYPT_
       await verify(password, await dummy)
     },
     needsRehash(stored) {
-      const [scheme, n, rr, pp] = stored.split('$')
-      return scheme !== 'scrypt' || Number(n) !== N || Number(rr) !== r || Number(pp) !== p
+      const h = parseStored(stored)
+      return h === null || h.N !== N || h.r !== r || h.p !== p
     },
   }
 }
