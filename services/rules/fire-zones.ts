@@ -14,27 +14,50 @@ export interface FireZones {
 export function createFireZones(): FireZones {
   // panel id -> its place and its active zones
   const panels = new Map<string, { siteId: string; building: string; zones: Set<string> }>()
-  const inBuilding = function* (siteId: string, building: string) {
-    for (const p of panels.values()) if (p.siteId === siteId && p.building === building) yield p
+  // site -> building -> zone -> how many panels signal fire there. Read for every message of every
+  // device (suppression and linkage), so a lookup, not a pass over the panels: with 10,000 devices
+  // the pass was 5 % of the broker thread (issue #8 profile).
+  const active = new Map<string, Map<string, Map<string, number>>>()
+
+  function count(siteId: string, building: string, zones: Iterable<string>, delta: 1 | -1): void {
+    let buildings = active.get(siteId)
+    if (buildings === undefined) active.set(siteId, (buildings = new Map()))
+    let byZone = buildings.get(building)
+    if (byZone === undefined) buildings.set(building, (byZone = new Map()))
+    for (const zone of zones) {
+      const n = (byZone.get(zone) ?? 0) + delta
+      if (n > 0) byZone.set(zone, n)
+      else byZone.delete(zone)
+    }
+    if (byZone.size === 0) buildings.delete(building)
+    if (buildings.size === 0) active.delete(siteId)
   }
+
+  const zonesOf = (siteId: string, building: string): Map<string, number> | undefined => active.get(siteId)?.get(building)
+
   return {
     updatePanel(panel, state) {
       const zones = new Set<string>()
       for (const key in state) if (key.startsWith('fire.') && state[key] === true) zones.add(key.slice(5))
       const before = panels.get(panel.id)
+      if (before) count(before.siteId, before.building, before.zones, -1)
+      count(panel.siteId, panel.location.building, zones, 1)
       panels.set(panel.id, { siteId: panel.siteId, building: panel.location.building, zones })
       if (!before) return zones.size > 0
       return before.zones.size !== zones.size || [...zones].some((z) => !before.zones.has(z))
     },
-    forget: (panelId) => void panels.delete(panelId),
+    forget(panelId) {
+      const before = panels.get(panelId)
+      if (before === undefined) return
+      count(before.siteId, before.building, before.zones, -1)
+      panels.delete(panelId)
+    },
     zoneActive(siteId, building, zone) {
       if (zone === undefined) return false
-      for (const p of inBuilding(siteId, building)) if (p.zones.has(zone)) return true
-      return false
+      return zonesOf(siteId, building)?.has(zone) ?? false
     },
     buildingActive(siteId, building) {
-      for (const p of inBuilding(siteId, building)) if (p.zones.size > 0) return true
-      return false
+      return zonesOf(siteId, building) !== undefined
     },
   }
 }

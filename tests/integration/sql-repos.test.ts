@@ -288,6 +288,43 @@ describe.each(['sqlite', 'postgres'] as const)('SQL repositories on %s', (dialec
     })
   })
 
+  describe('rule phases', () => {
+    const all = async () => (await repos.rulePhases.all()).sort((x, y) => `${x.deviceId}/${x.ruleId}`.localeCompare(`${y.deviceId}/${y.ruleId}`))
+
+    it('upserts rule states, the last change of a (device, rule) in a batch winning, and deletes the ones back at rest', async () => {
+      await repos.rulePhases.saveMany([
+        { deviceId: 'a', ruleId: 'FD-02', state: '{"v":1}' },
+        { deviceId: 'a', ruleId: 'FD-03', state: '{"v":2}' },
+        { deviceId: 'b', ruleId: 'FD-02', state: '{"v":3}' },
+        { deviceId: 'a', ruleId: 'FD-02', state: '{"v":4}' },
+      ])
+      expect(await all()).toEqual([
+        { deviceId: 'a', ruleId: 'FD-02', state: '{"v":4}' },
+        { deviceId: 'a', ruleId: 'FD-03', state: '{"v":2}' },
+        { deviceId: 'b', ruleId: 'FD-02', state: '{"v":3}' },
+      ])
+      await repos.rulePhases.saveMany([
+        { deviceId: 'a', ruleId: 'FD-03', state: null },
+        { deviceId: 'b', ruleId: 'FD-02', state: '{"v":5}' },
+        { deviceId: 'c', ruleId: 'EL-01', state: '{"v":6}' },
+        { deviceId: 'c', ruleId: 'EL-01', state: null },
+        { deviceId: 'nobody', ruleId: 'FD-02', state: null },
+      ])
+      expect(await all()).toEqual([
+        { deviceId: 'a', ruleId: 'FD-02', state: '{"v":4}' },
+        { deviceId: 'b', ruleId: 'FD-02', state: '{"v":5}' },
+      ])
+    })
+
+    it('writes a batch of 2,500 changes, more than one statement holds on PostgreSQL', async () => {
+      const rows = Array.from({ length: 2500 }, (_, i) => ({ deviceId: `d${i}`, ruleId: 'PU-01', state: `{"i":${i}}` }))
+      await repos.rulePhases.saveMany(rows)
+      expect(await repos.rulePhases.all()).toHaveLength(2500)
+      await repos.rulePhases.saveMany(rows.map((r) => ({ ...r, state: null })))
+      expect(await repos.rulePhases.all()).toEqual([])
+    })
+  })
+
   describe('alarms', () => {
     it('inserts an alarm with its first history entry', async () => {
       const r = await repos.alarms.insert(alarm({ id: 'a1', workOrderIds: ['wo-1'] }), entry(0, null, 'unacked'))

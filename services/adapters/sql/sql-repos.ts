@@ -48,7 +48,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     alarms: createAlarmRepo(db, dialect),
     floods: createFloodPeriodRepo(db),
     ruleOverrides: createRuleOverrideRepo(db),
-    rulePhases: createRulePhaseRepo(db, now),
+    rulePhases: createRulePhaseRepo(db, now, sqlite),
     rejections: createRejectionRepo(db),
     audit: createAuditRepo(db),
     workOrders: createWorkOrderRepo(db, dialect),
