@@ -1,7 +1,8 @@
 // The dashboard clients of the ingest measurement (issue #8 item 2: "socket.io to 10 dashboard
 // clients"), in a process of their own: each logs in with the bench's token, subscribes to the
-// bench's sites (CONTRACT.md §4) and counts the `device` and `alarm` events it receives. Like a wall
-// display, a screen reconnects when its link drops, signing in again (fresh-token.ts).
+// bench's sites (CONTRACT.md §4) as the wall display does (with `batch`) and counts the device
+// changes and `alarm` events it receives. Like a wall display, a screen reconnects when its link
+// drops, signing in again (fresh-token.ts).
 import { io, type Socket } from 'socket.io-client'
 import { reconnectLikeAWall, tokenSource, type Credentials } from './fresh-token.js'
 
@@ -25,12 +26,15 @@ function connectOne(url: string, token: () => Promise<string>, siteIds: string[]
       auth: (cb) => void token().then((t) => cb({ token: t }), () => cb({ token: '' })),
       transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000, timeout: 120_000,
     })
+    // Like the wall display, a screen takes device changes batched (`devices`, one array per moment);
+    // a `device` event would mean the server ignored `batch`, and is counted the same.
+    s.on('devices', (list: unknown[]) => void (device += list.length))
     s.on('device', () => void device++)
     s.on('alarm', () => void alarm++)
     s.once('connect_error', (err) => { if (!subscribed) reject(err) })
     reconnectLikeAWall(s, () => subscribed)
     s.on('connect', () => {
-      s.emit('subscribe', { siteIds }, (res: { error?: { message: string } }) => {
+      s.emit('subscribe', { siteIds, batch: true }, (res: { error?: { message: string } }) => {
         if (res.error) return subscribed ? undefined : reject(new Error(res.error.message))
         if (subscribed) reconnects++
         subscribed = true

@@ -15,14 +15,16 @@ import { createScaledClock } from '../adapters/clock.js'
 import { createCoalescer } from './device-coalescer.js'
 import { createTurnBatch } from './turn-batch.js'
 import { corkBufferedFlushes, screenSockets } from './screen-sockets.js'
-import { parseSubscribe, siteRoom } from './subscription.js'
-import { toDeviceEvent, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
+import { deviceRoom, parseSubscribe, siteRoom, subscriptionRooms } from './subscription.js'
+import { toDeviceEvent, type ClientToServerEvents, type DeviceEventPayload, type ServerToClientEvents, type SocketData, type SocketUser } from './socket-events.js'
 
 /** Per-user room for notifications; the `user:` prefix cannot collide with `site:` rooms. */
 export const userRoom = (username: string): string => `user:${username}`
 
 /** CONTRACT.md §4: at most one `device` event per device per 250 ms. */
 export const DEVICE_EVENT_WINDOW_MS = 250
+/** A `devices` array is split past this, so one frame stays a few hundred kilobytes at most. */
+export const MAX_DEVICES_PER_EVENT = 1000
 
 export interface RealtimeDeps {
   /**
@@ -102,9 +104,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       const result = parseSubscribe(payload, socket.data.user.siteIds)
       const reply = typeof ack === 'function' ? ack : () => {}
       if (!result.ok) return reply({ error: result.error })
-      for (const room of socket.data.rooms) if (!result.siteIds.includes(room.slice('site:'.length))) void socket.leave(room)
-      socket.data.rooms = result.siteIds.map(siteRoom)
-      void socket.join(socket.data.rooms)
+      const rooms = subscriptionRooms(result.siteIds, result.batch)
+      for (const room of socket.data.rooms) if (!rooms.includes(room)) void socket.leave(room)
+      socket.data.rooms = rooms
+      void socket.join(rooms)
       if (!result.snapshot) return reply({ siteIds: result.siteIds })
       // The snapshot is taken after joining the rooms, so every later change reaches the
       // client as an event: no gap between the initial state and the live stream.
@@ -121,9 +124,30 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     live: DeviceLive
     at: number
   }
+  /**
+   * A turn's changes, per site, in both forms: one `device` event each to the clients that take
+   * them so, and one `devices` array to the clients that asked for `batch` (the wall display). With
+   * 10 screens and a change per message, one frame per change and screen was most of the cost of
+   * the live screens under load (issue #8 profile at 10,000 connections).
+   */
+  function sendChanges(changes: readonly SeenChange[]): void {
+    const bySite = new Map<string, DeviceEventPayload[]>()
+    for (const { live, at } of changes) {
+      const payloads = bySite.get(live.siteId)
+      if (payloads === undefined) bySite.set(live.siteId, [toDeviceEvent(live, at)])
+      else payloads.push(toDeviceEvent(live, at))
+    }
+    for (const [siteId, payloads] of bySite) {
+      const single = deviceRoom(siteId, false)
+      if (hasMembers(io, single)) for (const p of payloads) io.to(single).emit('device', p)
+      const batched = deviceRoom(siteId, true)
+      if (!hasMembers(io, batched)) continue
+      for (let i = 0; i < payloads.length; i += MAX_DEVICES_PER_EVENT) io.to(batched).emit('devices', payloads.slice(i, i + MAX_DEVICES_PER_EVENT))
+    }
+  }
   const outbox = createTurnBatch<SeenChange>({
     sockets: () => screenSockets(io),
-    send: ({ live, at }) => io.to(siteRoom(live.siteId)).emit('device', toDeviceEvent(live, at)),
+    send: sendChanges,
     onError: (err) => logger.error({ err }, 'sending device events failed'),
   })
   const coalescer = createCoalescer<SeenChange>({
@@ -140,7 +164,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const unsubscribe = [
     events.on('DeviceChanged', (live: DeviceLive) => {
       // Nobody watches the site: no work (a screen that subscribes later gets the snapshot).
-      if (!watched(io, siteRoom(live.siteId))) return
+      if (!hasMembers(io, deviceRoom(live.siteId, false)) && !hasMembers(io, deviceRoom(live.siteId, true))) return
       // A change that raced with the device's deletion is not announced.
       if (!directory.get(live.deviceId)) return
       coalescer.push(live.deviceId, { live, at: clock.now() })
@@ -181,4 +205,4 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   }
 }
 
-const watched = (io: RealtimeServer, room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0
+const hasMembers = (io: RealtimeServer, room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0

@@ -25,6 +25,8 @@ export type SubscribeAck = { siteIds: string[]; devices?: DeviceEventPayload[] }
 
 export interface ServerToClientEvents {
   device: (payload: DeviceEventPayload) => void
+  /** Instead of `device`, for a client that subscribed with `batch: true`: the changes of one moment, in order. */
+  devices: (payloads: DeviceEventPayload[]) => void
   alarm: (alarm: Alarm) => void
   /** A site entered or left alarm-flood mode (DOMAIN.md §4.3). */
   flood: (status: FloodStatus) => void
@@ -41,7 +43,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void
+  subscribe: (payload: { siteIds: string[]; snapshot?: boolean; batch?: boolean }, ack: (res: SubscribeAck) => void) => void
 }
 
 export interface SocketUser {

@@ -1,5 +1,7 @@
-// The `subscribe {siteIds, snapshot?}` message (CONTRACT.md §4; `snapshot` is our extension:
-// the ack then carries the subscribed sites' current device states): validated like every other boundary
+// The `subscribe {siteIds, snapshot?, batch?}` message (CONTRACT.md §4; `snapshot` and `batch` are our
+// extensions: with `snapshot` the ack carries the subscribed sites' current device states; with
+// `batch` the client receives the device changes of one moment as one `devices` event, an array,
+// instead of one `device` event each): validated like every other boundary
 // (STYLE.md), then limited to the sites the user may see (CONTRACT.md §3: a user with no
 // siteIds sees every site).
 import { ID_REGEX } from '../core/device-types.js'
@@ -8,7 +10,7 @@ import { ID_REGEX } from '../core/device-types.js'
 export const MAX_SUBSCRIBED_SITES = 1000
 
 export type SubscribeResult =
-  | { ok: true; siteIds: string[]; snapshot: boolean }
+  | { ok: true; siteIds: string[]; snapshot: boolean; batch: boolean }
   | { ok: false; error: { code: 'BAD_REQUEST'; message: string } }
 
 export function parseSubscribe(payload: unknown, allowedSiteIds: readonly string[]): SubscribeResult {
@@ -22,10 +24,21 @@ export function parseSubscribe(payload: unknown, allowedSiteIds: readonly string
   }
   const snapshot = (payload as { snapshot?: unknown }).snapshot
   if (snapshot !== undefined && typeof snapshot !== 'boolean') return bad('snapshot must be a boolean')
+  const batch = (payload as { batch?: unknown }).batch
+  if (batch !== undefined && typeof batch !== 'boolean') return bad('batch must be a boolean')
   const unique = [...new Set(siteIds as string[])]
   const allowed = new Set(allowedSiteIds)
   const permitted = allowedSiteIds.length === 0 ? unique : unique.filter((id) => allowed.has(id))
-  return { ok: true, siteIds: permitted, snapshot: snapshot === true }
+  return { ok: true, siteIds: permitted, snapshot: snapshot === true, batch: batch === true }
 }
 
+/** Every event of a site but its device changes: alarms, work orders, emergencies, floods, access. */
 export const siteRoom = (siteId: string): string => `site:${siteId}`
+/**
+ * A site's device changes, apart from its other events, since clients take them in one of two
+ * forms: one `device` event each (CONTRACT.md §4), or one `devices` array per moment (`batch`).
+ */
+export const deviceRoom = (siteId: string, batch: boolean): string => `${batch ? 'devices' : 'device'}:${siteId}`
+
+/** The rooms a subscription joins: each site's room and its device room in the client's form. */
+export const subscriptionRooms = (siteIds: readonly string[], batch: boolean): string[] => siteIds.flatMap((id) => [siteRoom(id), deviceRoom(id, batch)])

@@ -13,7 +13,8 @@ export interface TurnBatch<T> {
   close(): void
 }
 
-export function createTurnBatch<T>(opts: { sockets: () => Iterable<net.Socket>; send: (item: T) => void; onError: (err: unknown) => void }): TurnBatch<T> {
+/** `send` gets the turn's items in the order they were pushed. */
+export function createTurnBatch<T>(opts: { sockets: () => Iterable<net.Socket>; send: (items: readonly T[]) => void; onError: (err: unknown) => void }): TurnBatch<T> {
   let items: T[] = []
   let scheduled: NodeJS.Immediate | null = null
 
@@ -29,7 +30,7 @@ export function createTurnBatch<T>(opts: { sockets: () => Iterable<net.Socket>; 
       corked.push(s)
     }
     try {
-      for (const item of batch) opts.send(item)
+      opts.send(batch)
     } catch (err) {
       opts.onError(err)
     } finally {

@@ -177,6 +177,79 @@ describe('device events', () => {
   })
 })
 
+describe('batched device events (subscribe with batch: true, as the wall display does)', () => {
+  /** Every `devices` array the client receives, and any `device` event (there should be none). */
+  function recordBatches(s: Client): { batches: DeviceEventPayload[][]; singles: DeviceEventPayload[] } {
+    const got = { batches: [] as DeviceEventPayload[][], singles: [] as DeviceEventPayload[] }
+    s.on('devices', (list) => got.batches.push(list))
+    s.on('device', (e) => got.singles.push(e))
+    return got
+  }
+
+  it('refuses a non-boolean batch', async () => {
+    const s = await connect(admin)
+    expect(await subscribe(s, { siteIds: ['RT1'], batch: 'yes' })).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'batch must be a boolean' } })
+  })
+
+  it('sends a batch subscriber arrays of full device events, while a plain subscriber of the site still gets `device` events', async () => {
+    const batched = await connect(admin)
+    expect(await subscribe(batched, { siteIds: ['RT1'], batch: true })).toEqual({ siteIds: ['RT1'] })
+    const plain = await connect(admin)
+    await subscribe(plain, { siteIds: ['RT1'] })
+    const got = recordBatches(batched)
+    const plainSaw = record(plain, liftS1.id)
+
+    await liftS1.send('telemetry', { floor: 7, doorClosed: true })
+    const inBatch = await waitFor('floor 7 in a devices array', () => got.batches.flat().find((e) => e.deviceId === liftS1.id && e.state.floor === 7))
+    expect(inBatch).toMatchObject({ deviceId: 'rt-el-1', siteId: 'RT1', type: 'elevator', online: true })
+    expect(inBatch.state).toMatchObject({ serviceMode: 1, doorClosed: true, floor: 7 })
+    await waitFor('floor 7 as a device event to the plain client', () => plainSaw.some((r) => r.e.state.floor === 7))
+    expect(got.singles).toEqual([])
+  })
+
+  it('puts the changes of one moment into one array, in order, and only of the subscribed sites', async () => {
+    const s = await connect(admin)
+    await subscribe(s, { siteIds: ['RT1'], batch: true })
+    const got = recordBatches(s)
+    // Past every device's 250 ms window, so each change below goes out at once rather than pending.
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    v.services.liveState.announce([doorS1.id, doorS2.id, liftS1.id])
+    const batch = await waitFor('one array with both RT1 devices', () => got.batches.find((b) => b.some((e) => e.deviceId === doorS1.id)))
+    expect(batch.map((e) => e.deviceId)).toEqual([doorS1.id, liftS1.id])
+    expect(got.singles).toEqual([])
+  })
+
+  it('sends the array holding a publish\'s change before the alarm it raises', async () => {
+    const door = await connectDevice(v, admin, { id: 'rt-ac-2', siteId: 'RT1', type: 'access-door' })
+    try {
+      const s = await connect(admin)
+      await subscribe(s, { siteIds: ['RT1'], batch: true })
+      const order: string[] = []
+      s.on('devices', (list) => {
+        if (list.some((e) => e.deviceId === door.id && e.state.tamper === true)) order.push('devices')
+      })
+      const raised = nextAlarm(s, (a) => a.deviceId === door.id && a.ruleId === 'AC-04')
+      raised.then(() => order.push('alarm'), () => undefined)
+      await door.send('telemetry', { tamper: true })
+      await raised
+      expect(order).toEqual(['devices', 'alarm'])
+    } finally {
+      await door.client.endAsync()
+    }
+  })
+
+  it('switches form when the client subscribes again without batch', async () => {
+    const s = await connect(admin)
+    await subscribe(s, { siteIds: ['RT1'], batch: true })
+    await subscribe(s, { siteIds: ['RT1'] })
+    const got = recordBatches(s)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    v.services.liveState.announce([doorS1.id])
+    await waitFor('a device event after re-subscribing plainly', () => got.singles.find((e) => e.deviceId === doorS1.id))
+    expect(got.batches).toEqual([])
+  })
+})
+
 describe('alarm events', () => {
   it('announces every alarm change, raised and acknowledged, to the sites that may see it', async () => {
     const operator = await connect(operatorS1)

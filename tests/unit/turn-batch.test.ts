@@ -27,26 +27,25 @@ afterAll(async () => {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 describe('turn batch', () => {
-  it('sends the items of one turn in order, after the turn, with the sockets corked', async () => {
-    const sent: { item: number; corked: number }[] = []
-    const batch = createTurnBatch<number>({ sockets: () => [accepted], send: (item) => sent.push({ item, corked: accepted.writableCorked }), onError: (err) => { throw err } })
+  it('sends the items of one turn together and in order, after the turn, with the sockets corked', async () => {
+    const sent: { items: readonly number[]; corked: number }[] = []
+    const batch = createTurnBatch<number>({ sockets: () => [accepted], send: (items) => sent.push({ items: [...items], corked: accepted.writableCorked }), onError: (err) => { throw err } })
     batch.push(1)
     batch.push(2)
     batch.push(3)
     expect(sent).toEqual([])
     await nextTurn()
-    expect(sent).toEqual([
-      { item: 1, corked: 1 },
-      { item: 2, corked: 1 },
-      { item: 3, corked: 1 },
-    ])
+    expect(sent).toEqual([{ items: [1, 2, 3], corked: 1 }])
     expect(accepted.writableCorked).toBe(0)
+    batch.push(4)
+    await nextTurn()
+    expect(sent.at(-1)).toEqual({ items: [4], corked: 1 })
   })
 
   it('delivers the bytes written while corked', async () => {
     const received: Buffer[] = []
     client.on('data', (b: Buffer) => received.push(b))
-    const batch = createTurnBatch<string>({ sockets: () => [accepted], send: (item) => accepted.write(item), onError: (err) => { throw err } })
+    const batch = createTurnBatch<string>({ sockets: () => [accepted], send: (items) => items.forEach((item) => accepted.write(item)), onError: (err) => { throw err } })
     for (const part of ['a', 'b', 'c']) batch.push(part)
     await nextTurn()
     await new Promise<void>((resolve, reject) => {
@@ -64,7 +63,7 @@ describe('turn batch', () => {
 
   it('flushNow sends what waits at once, so an event emitted next follows it', () => {
     const order: string[] = []
-    const batch = createTurnBatch<string>({ sockets: () => [], send: (item) => order.push(item), onError: (err) => { throw err } })
+    const batch = createTurnBatch<string>({ sockets: () => [], send: (items) => order.push(...items), onError: (err) => { throw err } })
     batch.push('device')
     batch.flushNow()
     order.push('alarm')
@@ -82,7 +81,7 @@ describe('turn batch', () => {
 
   it('drops what waits when closed', async () => {
     const sent: number[] = []
-    const batch = createTurnBatch<number>({ sockets: () => [], send: (item) => sent.push(item), onError: (err) => { throw err } })
+    const batch = createTurnBatch<number>({ sockets: () => [], send: (items) => sent.push(...items), onError: (err) => { throw err } })
     batch.push(1)
     batch.close()
     await nextTurn()

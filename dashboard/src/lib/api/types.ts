@@ -88,6 +88,8 @@ export interface FloorPlanChange {
 /** The one typed event map of the socket (CONTRACT.md §4). */
 export interface ServerToClientEvents {
   device: (payload: DeviceLive) => void
+  /** What the wall receives instead of `device`, having subscribed with `batch: true`: one moment's changes, in order. */
+  devices: (payloads: DeviceLive[]) => void
   alarm: (alarm: Alarm) => void
   flood: (status: FloodStatus) => void
   access: (event: AccessEvent) => void
@@ -97,5 +99,5 @@ export interface ServerToClientEvents {
   floorplan: (change: FloorPlanChange) => void
 }
 export interface ClientToServerEvents {
-  subscribe: (payload: { siteIds: string[]; snapshot?: boolean }, ack: (res: SubscribeAck) => void) => void
+  subscribe: (payload: { siteIds: string[]; snapshot?: boolean; batch?: boolean }, ack: (res: SubscribeAck) => void) => void
 }
