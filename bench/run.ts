@@ -15,6 +15,9 @@
 //                                 rows and writes bench/results-influx.json (results.json untouched)
 //   npm run bench -- --only cluster  ingest through one worker against two (issue #9; PostgreSQL and
 //                                 Redis); writes bench/results-cluster.json
+//   npm run bench -- --only profile [--connections N] [--rate R] [--seconds S]
+//                                 profiles Vigil's main thread at R QoS 1 msg/s from N connections
+//                                 (default 10,000 at 8,000/s for 30 s); writes bench/profile-N.json
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureBuilt } from './lib/build.js'
@@ -23,6 +26,7 @@ import { formatTable, markdownTable } from './lib/report.js'
 import { ROOT } from './lib/server-process.js'
 import { buildRows, clusterIngestRows, influxHistoryRows, influxWriteRows, SOAK_ITEM, soakRows } from './rows.js'
 import { benchClusterIngest } from './suites/cluster-ingest.js'
+import { benchProfileIngest } from './suites/profile-ingest.js'
 import { benchSoak, type SoakResult } from './suites/soak.js'
 import { benchBrokerBaseline } from './suites/broker-baseline.js'
 import { dashboardJsSize } from './suites/dashboard.js'
@@ -31,8 +35,8 @@ import { benchInflux } from './suites/influx.js'
 import { runLargeSession, runSmallSession } from './suites/sessions.js'
 import { benchTimeToReady } from './suites/time-to-ready.js'
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak [--soak-minutes N] [--soak-rate N]] [-- --only influx|soak|cluster]'
-const SUITES = ['influx', 'soak', 'cluster']
+const USAGE = 'usage: npm run bench [-- --quick] [-- --profile] [-- --soak [--soak-minutes N] [--soak-rate N]] [-- --only influx|soak|cluster|profile [--connections N] [--rate R] [--seconds S]]'
+const SUITES = ['influx', 'soak', 'cluster', 'profile']
 const argv = process.argv.slice(2)
 const onlyAt = argv.indexOf('--only')
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined
@@ -40,7 +44,7 @@ if (onlyAt >= 0 && (only === undefined || !SUITES.includes(only))) {
   process.stderr.write(`bench: --only takes one of ${SUITES.join(', ')}\n${USAGE}\n`)
   process.exit(1)
 }
-const VALUED = ['--only', '--soak-minutes', '--soak-rate']
+const VALUED = ['--only', '--soak-minutes', '--soak-rate', '--connections', '--rate', '--seconds']
 const valueOf = (flag: string): number | null => {
   const at = argv.indexOf(flag)
   if (at < 0) return null
@@ -94,6 +98,28 @@ if (only === 'soak') {
   writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
   process.stdout.write(`\n${formatTable(soakRows(soak))}\n\n`)
   log(`done in ${Math.floor(durationSec / 60)} min ${durationSec % 60} s; merged the soak into bench/results.json`)
+  process.exit(0)
+}
+
+if (only === 'profile') {
+  ensureBuilt(log)
+  const machine = await describeMachine()
+  const commit = describeCommit()
+  const connections = valueOf('--connections') ?? 10_000
+  const rate = valueOf('--rate') ?? 8000
+  const seconds = valueOf('--seconds') ?? 30
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; ${machine.busyBeforeStartPct} % busy before the start`)
+  log(`profile: ${connections} connections at ${rate}/s QoS 1 for ${seconds} s`)
+  const result = await benchProfileIngest({ connections, rate, seconds, log })
+  const file = path.join(ROOT, `bench/profile-${connections}.json`)
+  writeFileSync(file, JSON.stringify({ generatedAt: new Date().toISOString(), commit, machine, ...result }, null, 2) + '\n')
+  if (result.profile !== null) {
+    process.stdout.write(`\nVigil's main thread (${result.profile.idlePct} % idle), self time:\n`)
+    for (const f of result.profile.functions) process.stdout.write(`  ${String(f.pct).padStart(5)} %  ${f.name}  ${f.where}\n`)
+    process.stdout.write('  by package or file:\n')
+    for (const f of result.profile.packages) process.stdout.write(`  ${String(f.pct).padStart(5)} %  ${f.name}\n`)
+  }
+  log(`wrote ${path.relative(ROOT, file)}`)
   process.exit(0)
 }
 
