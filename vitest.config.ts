@@ -10,8 +10,10 @@ const SQLITE_ONLY = [
   // They already run every case on both databases themselves.
   'tests/integration/sql-repos.test.ts',
   'tests/security/security-repos.test.ts',
-  // Telemetry stores (SQLite file, InfluxDB): the operational database plays no part in them.
+  // Telemetry stores (SQLite file, InfluxDB) and the SQLite WAL checkpoint thread: the operational
+  // database plays no part in them.
   'tests/integration/sqlite-telemetry-store.test.ts',
+  'tests/integration/wal-checkpointer.test.ts',
   'tests/integration/influx-*.test.ts',
   // Static documents, certificate files, pure functions and simulators: no database behaviour to compare.
   'tests/security/docs.test.ts',

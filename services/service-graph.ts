@@ -61,7 +61,7 @@ export function createServiceGraph(deps: {
   const { config, clock, logger, metrics, events, repos, directory, secrets } = deps
   // With VIGIL_INFLUX_URL, telemetry goes to InfluxDB through the spool, events and status stay in
   // SQLite (issue #5). An unreachable InfluxDB is not fatal: the store spools and /readyz says so.
-  const sqlTelemetry = createSqliteTelemetryStore({ dataDir: config.dataDir })
+  const sqlTelemetry = createSqliteTelemetryStore({ dataDir: config.dataDir, logger })
   const telemetry: TelemetryStore = config.influx === null
     ? sqlTelemetry
     : createRoutedTelemetryStore({

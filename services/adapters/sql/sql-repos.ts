@@ -15,6 +15,7 @@ import { migrateToLatest } from './migrations.js'
 import { createRejectionRepo } from './rejections.repo.js'
 import { createRuleOverrideRepo } from './rule-overrides.repo.js'
 import { createRulePhaseRepo } from './rule-phases.repo.js'
+import { startWalCheckpointer } from './wal-checkpointer.js'
 import { createSiteRepo } from './sites.repo.js'
 import { createUserRepo } from './users.repo.js'
 import { createNotificationRepo } from './notifications.repo.js'
@@ -39,6 +40,9 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
   }
   const clock = opts.clock ?? { now: Date.now }
   const now = (): string => new Date(clock.now()).toISOString()
+  // SQLite: the WAL's checkpoints (and their fsyncs) on a thread of their own, not in a commit of
+  // the broker's thread (wal-checkpointer.ts). Should that thread fail, SQLite checkpoints as before.
+  const checkpointer = sqlite === undefined ? null : startWalCheckpointer(sqlite)
   let closed = false
   return {
     users: createUserRepo(db, now),
@@ -66,6 +70,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
     async close() {
       if (closed) return
       closed = true
+      await checkpointer?.stop()
       await db.destroy()
     },
   }

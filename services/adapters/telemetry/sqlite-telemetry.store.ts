@@ -4,10 +4,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
+import type { Logger } from 'pino'
 import { AppError, isAppError } from '../../core/errors.js'
 import type { AcceptedMessage, Aggregate, DependencyHealth, HistoryPoint, HistoryQuery, TelemetryStore } from '../../core/ports.js'
 import { addReading, bucketPoints, isReading, MINUTE_MS, minuteOf, type FieldRollup, type RollupFields } from '../../core/telemetry/minute-rollup.js'
 import { createMinuteRollups, ROLLUP_RETENTION_MS } from './minute-rollups.js'
+import { startWalCheckpointer } from '../sql/wal-checkpointer.js'
 
 export interface SqliteTelemetryStore extends TelemetryStore {
   /**
@@ -84,7 +86,7 @@ function validate(q: HistoryQuery): { path: string; every: number | null; agg: A
 }
 
 /** `wallNow`: when rollup checkpoints fall due (tests); I/O pacing, so the wall clock, not Vigil's. */
-export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDays?: number; wallNow?: () => number }): SqliteTelemetryStore {
+export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDays?: number; wallNow?: () => number; logger?: Pick<Logger, 'info' | 'warn' | 'error'> }): SqliteTelemetryStore {
   const wallNow = opts.wallNow ?? Date.now
   fs.mkdirSync(opts.dataDir, { recursive: true })
   const db = new SqliteDatabase(path.join(opts.dataDir, 'telemetry.db'))
@@ -94,6 +96,8 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
   db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
+  // Checkpoints (and their fsyncs) on a thread of their own, not in the ingest commit.
+  const checkpointer = startWalCheckpointer(db, opts.logger ? { logger: opts.logger } : {})
   const retentionMs = (opts.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS
 
   const rollups = createMinuteRollups(db, wallNow)
@@ -204,16 +208,15 @@ export function createSqliteTelemetryStore(opts: { dataDir: string; retentionDay
       rollups.prune(nowMs - ROLLUP_RETENTION_MS)
       return raw
     },
-    close() {
-      if (!closed) {
-        closed = true
-        try {
-          rollups.checkpointAll()
-        } finally {
-          db.close()
-        }
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        rollups.checkpointAll()
+      } finally {
+        await checkpointer.stop()
+        db.close()
       }
-      return Promise.resolve()
     },
   }
 }
