@@ -21,7 +21,8 @@ function checkpoint(): void {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>
     if (failing) port!.postMessage({ kind: 'recovered' } satisfies FromCheckpointer)
     failing = false
-    port!.postMessage({ kind: 'checkpointed', frames: row?.checkpointed ?? 0, walFrames: row?.log ?? 0 } satisfies FromCheckpointer)
+    // Only checkpoints that moved pages are reported: an idle database costs no message 4 times a second.
+    if ((row?.checkpointed ?? 0) > 0) port!.postMessage({ kind: 'checkpointed', frames: row!.checkpointed, walFrames: row!.log } satisfies FromCheckpointer)
   } catch (err) {
     if (!failing) port!.postMessage({ kind: 'failed', message: String(err) } satisfies FromCheckpointer)
     failing = true

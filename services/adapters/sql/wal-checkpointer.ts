@@ -24,7 +24,7 @@ const STOP_TIMEOUT_MS = 5000
 export interface WalCheckpointer {
   /** Checkpoints one last time, closes the thread's connection and ends it; the writer checkpoints itself again. */
   stop(): Promise<void>
-  /** Checkpoints the thread has run (tests, diagnostics). */
+  /** Checkpoints the thread has run that moved pages into the database file (tests, diagnostics). */
   checkpoints(): number
 }
 
