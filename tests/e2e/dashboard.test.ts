@@ -131,7 +131,7 @@ describe('wall display', () => {
     await page.getByLabel('Username').fill('admin')
     await page.getByLabel('Password').fill('wrong-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong username or password')
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('Wrong username or password')
     pageErrors.length = 0 // the 401 of this attempt is logged by the browser; it is expected
   })
 
