@@ -38,7 +38,16 @@ export const siteRoom = (siteId: string): string => `site:${siteId}`
  * A site's device changes, apart from its other events, since clients take them in one of two
  * forms: one `device` event each (CONTRACT.md §4), or one `devices` array per moment (`batch`).
  */
-export const deviceRoom = (siteId: string, batch: boolean): string => `${batch ? 'devices' : 'device'}:${siteId}`
+export function deviceRoom(siteId: string, batch: boolean): string {
+  // Asked twice for every device change: built once per site, not twice per message.
+  let names = deviceRoomNames.get(siteId)
+  if (names === undefined) {
+    names = [`device:${siteId}`, `devices:${siteId}`]
+    deviceRoomNames.set(siteId, names)
+  }
+  return names[batch ? 1 : 0]
+}
+const deviceRoomNames = new Map<string, readonly [string, string]>()
 
 /** The rooms a subscription joins: each site's room and its device room in the client's form. */
 export const subscriptionRooms = (siteIds: readonly string[], batch: boolean): string[] => siteIds.flatMap((id) => [siteRoom(id), deviceRoom(id, batch)])

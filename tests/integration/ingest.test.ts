@@ -220,6 +220,23 @@ describe('live state', () => {
     expect(h.rules.calls[2]!.msg).toMatchObject({ kind: 'event', fields: { event: 'fault', gbCode: '11', active: true } })
   })
 
+  it('gives every reader the version it was handed: later messages, even in the same batch, never change it', async () => {
+    const { h, publish } = await withDevice()
+    await publish('telemetry', { seq: 0, floor: 1, doorClosed: true })
+    const before = h.liveState.get('EL-1')!
+    const announced = h.changes.at(-1)!
+    // One batch: the rules run after its commit, when the device's state is already the last message's.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => publish('telemetry', { seq: i + 1, floor: i + 2 })))
+    expect(h.ingest.stats().commits).toBeLessThan(21)
+    expect(h.rules.calls.map((x) => x.live.state.floor)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+    expect(h.rules.calls.every((x) => x.live.state.doorClosed === true)).toBe(true)
+    expect(before.state).toEqual({ floor: 1, doorClosed: true })
+    expect(announced.state.floor).toBe(1)
+    expect(h.liveState.get('EL-1')!.state).toEqual({ floor: 21, doorClosed: true })
+    // The state is shared, not copied, so the live state must make a new one for every change.
+    expect(h.liveState.get('EL-1')!.state).not.toBe(before.state)
+  })
+
   it('uses the device ts when given and the receive time otherwise', async () => {
     const { h, publish } = await withDevice()
     await publish('telemetry', { floor: 1, ts: '2025-03-01T08:00:00+08:00' })
