@@ -96,6 +96,7 @@ describe('vigil backup and restore', () => {
     // Nothing committed after the snapshot leaks in: the snapshot is one consistent moment.
     const lateDoors = new Set(doors.slice(DOORS / 2).map((d) => d.id))
     expect(restoredAlarms.filter((a) => lateDoors.has(a.deviceId))).toEqual([])
+    console.info(`Backup under load: ${alarmsBefore.length} alarms and ${workOrdersBefore.length} work orders committed before the snapshot, ${alarmsBefore.filter((a) => alarmsAfter.has(a.id)).length} and ${workOrdersBefore.filter((w) => workOrdersAfter.has(w.id)).length} restored; ${restoredAlarms.filter((a) => lateDoors.has(a.deviceId)).length} alarms from after the snapshot leaked in; ${load.acked.size} telemetry messages acknowledged meanwhile`)
 
     // The server key came with the backup: a door's secret issued before still connects.
     const door = await mqtt.connectAsync(restored.mqttUrl, { username: doors[0]!.id, password: doors[0]!.secret, reconnectPeriod: 0 })

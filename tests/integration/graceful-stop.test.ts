@@ -46,17 +46,24 @@ describe('graceful stop under load', () => {
     // Let the load build up, then deploy.
     await new Promise((r) => setTimeout(r, 1500))
     const inFlightAtStop = loads.reduce((n, l) => n + l.sent() - l.acked.size, 0)
+    const stopAt = Date.now()
     const code = await running.kill('SIGTERM')
+    const stopMs = Date.now() - stopAt
     expect(code, `exit code after SIGTERM (1 = did not stop within 10 s):\n${running.output()}`).toBe(0)
     await Promise.all(loads.map((l) => l.stop()))
     expect(inFlightAtStop).toBeGreaterThan(0)
 
     running = await spawnVigil(env)
     token = await login(running.http, password)
+    let acked = 0
+    let lost = 0
     for (let i = 0; i < LIFTS; i++) {
       const stored = await allValues(running.http, token, `lift-${i}`, 'trips')
       expect(loads[i]!.acked.size).toBeGreaterThan(0)
       expect([...loads[i]!.acked].filter((s) => !stored.has(s))).toEqual([])
+      acked += loads[i]!.acked.size
+      lost += [...loads[i]!.acked].filter((s) => !stored.has(s)).length
     }
+    console.info(`SIGTERM under load: ${loads.reduce((n, l) => n + l.sent(), 0)} sent, ${acked} acknowledged (${inFlightAtStop} in flight at the signal), ${acked - lost} stored, ${lost} lost; exited ${code} ${stopMs} ms after the signal`)
   }, 90_000)
 })

@@ -49,12 +49,16 @@ describe('killed with SIGKILL right after acknowledgements', () => {
     device.end(true)
     expect(acked.size).toBeGreaterThanOrEqual(target)
 
+    const restartedAt = Date.now()
     running = await spawnVigil(env)
+    const readyMs = Date.now() - restartedAt
     token = (await call(running.http, 'POST', '/api/v1/auth/login', undefined, { username: 'admin', password: env.VIGIL_ADMIN_PASSWORD })).token
     const history = await call(running.http, 'GET', `/api/v1/devices/lift-1/telemetry?field=trips&from=0&to=${Date.now() + 60_000}`, token)
     const stored = new Set<number>(history.points.map((p: { v: number }) => p.v))
     const lost = [...acked].filter((s) => !stored.has(s))
     expect(lost).toEqual([])
+    // The figures issue #10 asks the note for; the assertions above are what the test checks.
+    console.info(`SIGKILL: ${seq} sent, ${acked.size} acknowledged before the kill, ${acked.size - lost.length} of them stored after the restart, ${lost.length} lost; listening again ${readyMs} ms after the restart began`)
 
     const live = await call(running.http, 'GET', '/api/v1/devices/lift-1', token)
     expect(live.online).toBe(false)

@@ -144,5 +144,7 @@ describe('SIGKILL under load, then restart', () => {
     expect(keys.length).toBe(new Set(keys).size)
     expect(keys.filter((k) => !/\/(EL-10|AC-05)$/.test(k)).sort()).toEqual(['forced/AC-01', 'held/AC-02'])
     expect((await listAll(running.http, token, '/api/v1/work-orders?siteId=t1')).filter((w) => w.source !== 'rule').map((w) => w.id)).toEqual([wo.id])
+    const minutes = (ms: number): string => (ms / MIN).toFixed(1)
+    console.info(`Timers across a SIGKILL (Vigil's clock at 60×): held-open alarm ${minutes(Date.parse(heldAlarm.raisedAt) - t0)} min after the door opened (delay ${HELD_OPEN_DELAY_SEC / 60} min); shelf ended ${minutes(Date.parse(expired.at) - shelvedUntil)} min after its due time; accept breach ${minutes(acceptBreach! - Date.parse(wo.dueAcceptBy))} min and arrival breach ${minutes(arriveBreach! - Date.parse(wo.dueArriveBy))} min after their deadlines; escalation level ${final.escalationLevel}; alarms ${keys.length} (each device and rule once), work orders 1`)
   }, 120_000)
 })
