@@ -79,7 +79,7 @@ export async function startVigil(config: Readonly<Config>, opts: StartOptions = 
   const secrets = createDeviceSecrets(key)
 
   const requestContext = createRequestContext()
-  const sqlRepos = await openSqlRepos(config.databaseUrl ? { url: config.databaseUrl, clock } : { dataDir: config.dataDir, clock })
+  const sqlRepos = await openSqlRepos(config.databaseUrl ? { url: config.databaseUrl, clock } : { dataDir: config.dataDir, clock, logger })
   // Audit rows written inside services get the request's address (issue #7 "Audit").
   const repos: Repos = { ...sqlRepos, audit: withRequestAddress(sqlRepos.audit, requestContext) }
   const directory = createDeviceDirectory(await loadDirectory(repos))

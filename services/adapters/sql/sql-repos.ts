@@ -11,6 +11,7 @@ import { createDeviceRepo } from './devices.repo.js'
 import { createFloodPeriodRepo } from './flood-periods.repo.js'
 import { createFloorPlanRepo } from './floor-plans.repo.js'
 import { openSqlConnection, type SqlTarget } from './dialect.js'
+import type { Logger } from 'pino'
 import { migrateToLatest } from './migrations.js'
 import { createRejectionRepo } from './rejections.repo.js'
 import { createRuleOverrideRepo } from './rule-overrides.repo.js'
@@ -27,6 +28,8 @@ import { createHandoverRepo, createPmPlanRepo, createReturnVisitRepo, createWebh
 export type SqlReposOptions = SqlTarget & {
   /** Stamps createdAt/updatedAt; Vigil's clock so a scaled demo clock shows consistent times. */
   clock?: Pick<Clock, 'now'>
+  /** Where the SQLite checkpoint thread reports a failure (wal-checkpointer.ts). */
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>
 }
 
 export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
@@ -42,7 +45,7 @@ export async function openSqlRepos(opts: SqlReposOptions): Promise<Repos> {
   const now = (): string => new Date(clock.now()).toISOString()
   // SQLite: the WAL's checkpoints (and their fsyncs) on a thread of their own, not in a commit of
   // the broker's thread (wal-checkpointer.ts). Should that thread fail, SQLite checkpoints as before.
-  const checkpointer = sqlite === undefined ? null : startWalCheckpointer(sqlite)
+  const checkpointer = sqlite === undefined ? null : startWalCheckpointer(sqlite, opts.logger ? { logger: opts.logger } : {})
   let closed = false
   return {
     users: createUserRepo(db, now),
